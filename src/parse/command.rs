@@ -1,0 +1,1 @@
+//! The shared server command-line model: uvicorn/gunicorn/... invocations.

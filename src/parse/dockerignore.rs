@@ -1,0 +1,1 @@
+//! `.dockerignore` parser and matcher with Docker's semantics.

@@ -1,0 +1,1 @@
+//! A tolerant model of POSIX shell command lines (RUN, CMD and scripts).
