@@ -1,5 +1,172 @@
-//! deploylint: lints the deployment configuration of Python ASGI services.
+//! deploylint lints the deployment configuration of Python ASGI services (FastAPI,
+//! Starlette behind uvicorn or gunicorn) before they ship: Dockerfiles and
+//! `.dockerignore` files today, read into typed syntax trees with exact spans and joined
+//! into one model of the service.
+//!
+//! ```
+//! use deploylint::{Linter, Settings, SourceFile, FileKind};
+//!
+//! let dockerfile = SourceFile::new(
+//!     "Dockerfile",
+//!     FileKind::Dockerfile,
+//!     "FROM python:3.12-slim\nRUNN pip install fastapi\n",
+//! );
+//! let report = Linter::new(Settings::default()).lint_sources(vec![dockerfile]);
+//! assert_eq!(report.diagnostics[0].code.as_str(), "DF000");
+//! assert_eq!(report.diagnostics[0].location.start.line, 2);
+//! ```
 
+pub mod config;
+pub mod diagnostic;
+pub mod discover;
+pub mod engine;
+pub mod output;
 pub mod parse;
+pub mod project;
+pub mod rules;
 pub mod source;
 pub mod span;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+pub use config::Settings;
+pub use diagnostic::{Diagnostic, Label, Location, Severity};
+pub use discover::{IoProblem, Note};
+pub use engine::{RULES, RuleCode, RuleMeta};
+pub use source::{FileKind, SourceFile};
+pub use span::Span;
+
+use discover::ReadOutcome;
+use engine::run::{Input, run};
+
+/// The result of one lint run.
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct LintReport {
+    /// Findings, sorted by file, position and code.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every file that was linted (for rendering source snippets).
+    pub files: Vec<SourceFile>,
+    /// Files found but not linted (binary, too large), with the reason.
+    pub notes: Vec<Note>,
+    /// Paths that could not be read.
+    pub io_problems: Vec<IoProblem>,
+}
+
+impl LintReport {
+    /// The process exit code for this report: 2 if a path could not be read, 1 if a
+    /// finding is at or above `fail_on`, else 0.
+    pub fn exit_code(&self, fail_on: Severity) -> i32 {
+        if !self.io_problems.is_empty() {
+            2
+        } else if self.diagnostics.iter().any(|d| d.severity >= fail_on) {
+            1
+        } else {
+            0
+        }
+    }
+
+    /// The linted file at `path`.
+    pub fn file(&self, path: &Path) -> Option<&SourceFile> {
+        self.files.iter().find(|f| f.path() == path)
+    }
+}
+
+/// The entry point for embedders, the CLI and the editor shim.
+#[derive(Clone, Debug, Default)]
+pub struct Linter {
+    settings: Settings,
+}
+
+impl Linter {
+    /// A linter with these settings.
+    pub fn new(settings: Settings) -> Self {
+        Linter { settings }
+    }
+
+    /// The settings in use.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Lints files already in memory (editor buffers, stdin, tests) as one project.
+    pub fn lint_sources(&self, sources: Vec<SourceFile>) -> LintReport {
+        let inputs = sources
+            .into_iter()
+            .map(|source| Input {
+                source,
+                decode_issue: None,
+            })
+            .collect();
+        self.lint_inputs(inputs, BTreeSet::new(), Vec::new(), Vec::new())
+    }
+
+    /// Walks `paths` (files or directories), reads every file the linter knows, and
+    /// lints them all as one project.
+    pub fn lint_paths(&self, paths: &[PathBuf]) -> LintReport {
+        let found = discover::discover(paths);
+        let mut inputs = Vec::new();
+        let mut notes = Vec::new();
+        let mut problems = found.problems;
+        for (path, kind) in &found.files {
+            match discover::read_file(path, *kind, self.settings.max_file_size) {
+                ReadOutcome::Source(source, decode_issue) => inputs.push(Input {
+                    source,
+                    decode_issue,
+                }),
+                ReadOutcome::Skipped(note) => notes.push(note),
+                ReadOutcome::Failed(problem) => problems.push(problem),
+            }
+        }
+        self.lint_inputs(inputs, found.inventory, notes, problems)
+    }
+
+    /// Lints bytes read from somewhere else (stdin) as the file `path`.
+    pub fn lint_bytes(&self, path: &Path, bytes: &[u8]) -> LintReport {
+        let Some(kind) = FileKind::detect(path) else {
+            return LintReport {
+                notes: vec![Note {
+                    path: path.to_path_buf(),
+                    message: "skipped: not a file kind deploylint reads".to_string(),
+                }],
+                ..LintReport::default()
+            };
+        };
+        match discover::source_from_bytes(path, kind, bytes, self.settings.max_file_size) {
+            ReadOutcome::Source(source, decode_issue) => self.lint_inputs(
+                vec![Input {
+                    source,
+                    decode_issue,
+                }],
+                BTreeSet::new(),
+                Vec::new(),
+                Vec::new(),
+            ),
+            ReadOutcome::Skipped(note) => LintReport {
+                notes: vec![note],
+                ..LintReport::default()
+            },
+            ReadOutcome::Failed(problem) => LintReport {
+                io_problems: vec![problem],
+                ..LintReport::default()
+            },
+        }
+    }
+
+    fn lint_inputs(
+        &self,
+        inputs: Vec<Input>,
+        inventory: BTreeSet<PathBuf>,
+        notes: Vec<Note>,
+        io_problems: Vec<IoProblem>,
+    ) -> LintReport {
+        let (diagnostics, parsed) = run(inputs, inventory, &self.settings.rules);
+        LintReport {
+            diagnostics,
+            files: parsed.into_iter().map(|p| p.source).collect(),
+            notes,
+            io_problems,
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! The engine: which rules run, on what, and how their findings are collected.
+//!
+//! A rule is a plain function registered in [`crate::rules::CHECKS`] with the input it
+//! reads ([`Check`]). The engine parses each file once, runs the enabled per-file rules
+//! of its kind, builds the [`Project`] once, runs the enabled project rules, then sorts.
+
+pub mod meta;
+pub mod run;
+mod selection;
+
+pub use meta::{Category, FixAvailability, RULES, RuleCode, RuleMeta, RuleOption, RuleStatus};
+pub use selection::{RuleSelector, RuleSet, SelectorError};
+
+use crate::diagnostic::{Diagnostic, Label, Location, Severity};
+use crate::parse::dockerignore::DockerIgnore;
+use crate::project::{DockerfileModel, Project};
+use crate::source::{FileKind, SourceFile};
+use crate::span::Span;
+
+/// A rule's input and entry point.
+#[derive(Clone, Copy)]
+pub enum Check {
+    /// The kind's "could not be parsed" code: reported by the engine from syntax errors.
+    Syntax(FileKind),
+    /// A per-file rule over one Dockerfile.
+    Dockerfile(fn(&DockerfileModel, &mut Context)),
+    /// A per-file rule over one `.dockerignore`.
+    DockerIgnore(fn(&DockerIgnore, &mut Context)),
+    /// A rule over the whole project (several files at once).
+    Project(fn(&Project, &mut Context)),
+}
+
+/// What a rule reports: the message and help of one finding. The code, name and default
+/// severity come from the rule's metadata, never from the rule's code.
+pub trait Violation {
+    /// The rule that reports this violation.
+    const CODE: RuleCode;
+    /// What is wrong: lowercase, no trailing period.
+    fn message(&self) -> String;
+    /// What to do about it.
+    fn help(&self) -> Option<String> {
+        None
+    }
+}
+
+/// Collects the diagnostics of the rules run over one file (or over the project).
+pub struct Context<'a> {
+    file: Option<&'a SourceFile>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Context<'a> {
+    /// A context for the per-file rules of `file`.
+    pub fn for_file(file: &'a SourceFile) -> Self {
+        Context {
+            file: Some(file),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// A context for project rules (every report names its file).
+    pub fn for_project() -> Self {
+        Context {
+            file: None,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// The file the per-file rules are looking at.
+    pub fn file(&self) -> Option<&'a SourceFile> {
+        self.file
+    }
+
+    /// Reports `violation` at `span` of the current file. Labels can be added to the
+    /// returned guard; the diagnostic is recorded when the guard is dropped.
+    ///
+    /// # Panics
+    /// Never; in a project context (no current file) the report is dropped in release
+    /// builds and asserts in debug builds, as it is a bug in the rule.
+    pub fn report<V: Violation>(&mut self, violation: V, span: Span) -> Report<'_> {
+        match self.file {
+            Some(file) => self.report_in(file, violation, span),
+            None => {
+                debug_assert!(false, "project rules must use report_in");
+                Report {
+                    sink: &mut self.diagnostics,
+                    diagnostic: None,
+                }
+            }
+        }
+    }
+
+    /// Reports `violation` at `span` of `file`.
+    pub fn report_in<V: Violation>(
+        &mut self,
+        file: &SourceFile,
+        violation: V,
+        span: Span,
+    ) -> Report<'_> {
+        let meta = V::CODE.meta();
+        let diagnostic = Diagnostic {
+            code: V::CODE,
+            severity: meta.severity,
+            message: violation.message(),
+            location: Location::new(file, span),
+            labels: Vec::new(),
+            help: violation.help(),
+        };
+        Report {
+            sink: &mut self.diagnostics,
+            diagnostic: Some(diagnostic),
+        }
+    }
+
+    /// Records a ready-made diagnostic (syntax errors, internal notes).
+    pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// The diagnostics collected so far.
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.diagnostics
+    }
+}
+
+/// A diagnostic under construction; recorded when dropped.
+pub struct Report<'c> {
+    sink: &'c mut Vec<Diagnostic>,
+    diagnostic: Option<Diagnostic>,
+}
+
+impl Report<'_> {
+    /// Adds a labelled secondary span (possibly in another file).
+    pub fn label(mut self, file: &SourceFile, span: Span, message: impl Into<String>) -> Self {
+        if let Some(diagnostic) = &mut self.diagnostic {
+            diagnostic.labels.push(Label {
+                location: Location::new(file, span),
+                message: message.into(),
+            });
+        }
+        self
+    }
+
+    /// Replaces the severity (for rules whose severity depends on context).
+    pub fn severity(mut self, severity: Severity) -> Self {
+        if let Some(diagnostic) = &mut self.diagnostic {
+            diagnostic.severity = severity;
+        }
+        self
+    }
+}
+
+impl Drop for Report<'_> {
+    fn drop(&mut self) {
+        if let Some(diagnostic) = self.diagnostic.take() {
+            self.sink.push(diagnostic);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! The project: every parsed file of one run, and the links between them.
+//!
+//! Built once per run from all parsed files; project rules read it and never re-read
+//! or re-parse anything.
+
+mod dockerfile;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+pub use dockerfile::DockerfileModel;
+
+use crate::parse::dockerignore::DockerIgnore;
+use crate::parse::shell::Script;
+use crate::parse::{self, SyntaxError};
+use crate::source::{FileKind, SourceFile};
+
+/// The typed tree of one file.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Tree {
+    /// A Dockerfile and what is derived from it.
+    Dockerfile(Box<DockerfileModel>),
+    /// A `.dockerignore`.
+    DockerIgnore(DockerIgnore),
+    /// A shell script.
+    ShellScript(Script),
+}
+
+/// One file, parsed.
+#[derive(Clone, Debug)]
+pub struct ParsedFile {
+    /// The file.
+    pub source: SourceFile,
+    /// Its tree (partial when there are syntax errors).
+    pub tree: Tree,
+    /// Syntax errors met while parsing.
+    pub errors: Vec<SyntaxError>,
+}
+
+impl ParsedFile {
+    /// Parses `source` according to its kind.
+    pub fn parse(source: SourceFile) -> ParsedFile {
+        let (tree, errors) = match source.kind() {
+            FileKind::Dockerfile => {
+                let parsed = parse::dockerfile::parse(source.text());
+                (
+                    Tree::Dockerfile(Box::new(DockerfileModel::new(parsed.tree))),
+                    parsed.errors,
+                )
+            }
+            FileKind::DockerIgnore => {
+                let parsed = parse::dockerignore::parse(source.text());
+                (Tree::DockerIgnore(parsed.tree), parsed.errors)
+            }
+            FileKind::ShellScript => {
+                let script = parse::shell::parse(&crate::span::MappedText::contiguous(
+                    source.text(),
+                    0,
+                ));
+                let errors = script.errors.clone();
+                (Tree::ShellScript(script), errors)
+            }
+        };
+        ParsedFile {
+            source,
+            tree,
+            errors,
+        }
+    }
+}
+
+/// Where a Dockerfile is built from, and the ignore file that filters it.
+#[derive(Clone, Copy, Debug)]
+pub struct BuildContext<'p> {
+    /// The context directory.
+    pub dir: &'p Path,
+    /// The ignore file in effect, if any.
+    pub ignore: Option<(&'p SourceFile, &'p DockerIgnore)>,
+}
+
+/// Every parsed file of a run, and the paths of every other file seen.
+#[derive(Debug, Default)]
+pub struct Project {
+    files: Vec<ParsedFile>,
+    /// Every file path the walk saw, read or not (so rules can ask whether a
+    /// `package.json` exists without any I/O).
+    inventory: BTreeSet<PathBuf>,
+}
+
+impl Project {
+    /// Builds the project from parsed files and the inventory of all paths seen.
+    pub fn new(files: Vec<ParsedFile>, mut inventory: BTreeSet<PathBuf>) -> Self {
+        inventory.extend(files.iter().map(|f| f.source.path().to_path_buf()));
+        Project { files, inventory }
+    }
+
+    /// Every parsed file.
+    pub fn files(&self) -> &[ParsedFile] {
+        &self.files
+    }
+
+    /// Gives the parsed files back (for the report).
+    pub fn into_files(self) -> Vec<ParsedFile> {
+        self.files
+    }
+
+    /// Every Dockerfile with its model.
+    pub fn dockerfiles(&self) -> impl Iterator<Item = (&SourceFile, &DockerfileModel)> {
+        self.files.iter().filter_map(|f| match &f.tree {
+            Tree::Dockerfile(model) => Some((&f.source, model.as_ref())),
+            _ => None,
+        })
+    }
+
+    /// The parsed file at `path`, if it was read.
+    pub fn file(&self, path: &Path) -> Option<&ParsedFile> {
+        self.files.iter().find(|f| same_path(f.source.path(), path))
+    }
+
+    /// Whether the walk saw a file at `path` (read or not).
+    pub fn has_path(&self, path: &Path) -> bool {
+        let wanted = normalize(path);
+        self.inventory.iter().any(|p| normalize(p) == wanted)
+    }
+
+    /// The build context of a Dockerfile: its directory, and the ignore file Docker
+    /// would use (`<Dockerfile>.dockerignore` beside it first, then the context's
+    /// `.dockerignore`).
+    pub fn build_context<'p>(&'p self, dockerfile: &'p SourceFile) -> BuildContext<'p> {
+        let dir = dockerfile.path().parent().unwrap_or(Path::new(""));
+        let mut specific = dockerfile.path().as_os_str().to_owned();
+        specific.push(".dockerignore");
+        let ignore = self
+            .ignore_at(Path::new(&specific))
+            .or_else(|| self.ignore_at(&dir.join(".dockerignore")));
+        BuildContext { dir, ignore }
+    }
+
+    fn ignore_at(&self, path: &Path) -> Option<(&SourceFile, &DockerIgnore)> {
+        let file = self.file(path)?;
+        match &file.tree {
+            Tree::DockerIgnore(ignore) => Some((&file.source, ignore)),
+            _ => None,
+        }
+    }
+}
+
+/// `path` without `.` components, for comparing paths given in different spellings.
+fn normalize(path: &Path) -> PathBuf {
+    path.components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect()
+}
+
+fn same_path(a: &Path, b: &Path) -> bool {
+    a == b || normalize(a) == normalize(b)
+}
