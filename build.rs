@@ -201,9 +201,19 @@ fn validate(meta: &FrontMatter, path: &Path, root: &Path, body: &str) {
         (
             "category",
             &meta.category,
-            &["correctness", "security", "reliability", "performance", "style"][..],
+            &[
+                "correctness",
+                "security",
+                "reliability",
+                "performance",
+                "style",
+            ][..],
         ),
-        ("severity", &meta.severity, &["error", "warning", "info"][..]),
+        (
+            "severity",
+            &meta.severity,
+            &["error", "warning", "info"][..],
+        ),
         (
             "status",
             &meta.status,

@@ -11,14 +11,25 @@ use deploylint::RULES;
 use deploylint::rules::CHECKS;
 
 /// Rule names must name the problem, not the fix.
-const DISALLOWED_NAME_PREFIXES: &[&str] =
-    &["use-", "prefer-", "avoid-", "do-not-", "dont-", "always-", "never-", "missing-fix"];
+const DISALLOWED_NAME_PREFIXES: &[&str] = &[
+    "use-",
+    "prefer-",
+    "avoid-",
+    "do-not-",
+    "dont-",
+    "always-",
+    "never-",
+    "missing-fix",
+];
 
 #[test]
 fn every_rule_has_exactly_one_check_in_code_order() {
     let registered: Vec<_> = CHECKS.iter().map(|(code, _)| *code).collect();
     let documented: Vec<_> = RULES.iter().map(|meta| meta.code).collect();
-    assert_eq!(registered, documented, "CHECKS must list every documented rule once, in RULES order");
+    assert_eq!(
+        registered, documented,
+        "CHECKS must list every documented rule once, in RULES order"
+    );
 }
 
 #[test]
@@ -38,21 +49,34 @@ fn rule_names_name_the_problem() {
 #[test]
 fn every_doc_has_the_skeleton() {
     for meta in RULES {
-        for section in ["## What it does", "## Why is this bad?", "## Example", "## Use instead"] {
+        for section in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Example",
+            "## Use instead",
+        ] {
             assert!(
                 meta.docs.contains(section),
                 "{}: missing `{section}`",
                 meta.doc_path
             );
         }
-        assert!(!meta.summary.is_empty(), "{}: missing summary line", meta.doc_path);
+        assert!(
+            !meta.summary.is_empty(),
+            "{}: missing summary line",
+            meta.doc_path
+        );
         assert!(
             meta.docs.contains("expect_diagnostic"),
             "{}: the Example needs an `expect_diagnostic` code block",
             meta.doc_path
         );
         if !meta.options.is_empty() {
-            assert!(meta.docs.contains("## Options"), "{}: options undocumented", meta.doc_path);
+            assert!(
+                meta.docs.contains("## Options"),
+                "{}: options undocumented",
+                meta.doc_path
+            );
         }
     }
 }
@@ -100,7 +124,8 @@ fn no_fixture_doc_or_snapshot_exists_without_a_rule() {
                 "{} belongs to no registered rule",
                 dir.path().display()
             );
-            let case_names: BTreeSet<String> = cases(&dir.path()).into_iter().map(|c| c.name).collect();
+            let case_names: BTreeSet<String> =
+                cases(&dir.path()).into_iter().map(|c| c.name).collect();
             for file in std::fs::read_dir(dir.path()).expect("rule dir").flatten() {
                 let name = file.file_name().to_string_lossy().into_owned();
                 if let Some(case) = name.strip_suffix(".snap") {
@@ -114,7 +139,10 @@ fn no_fixture_doc_or_snapshot_exists_without_a_rule() {
         }
     }
     let documented: BTreeSet<_> = RULES.iter().map(|m| root().join(m.doc_path)).collect();
-    for kind in std::fs::read_dir(root().join("rules")).expect("rules/").flatten() {
+    for kind in std::fs::read_dir(root().join("rules"))
+        .expect("rules/")
+        .flatten()
+    {
         if !kind.path().is_dir() {
             continue;
         }

@@ -80,7 +80,10 @@ fn examples_fire_once_and_fixes_stay_silent() {
                 })
                 .collect();
             if sources.is_empty() {
-                failures.push(format!("{}: `## {section}` has no lintable code block", meta.code));
+                failures.push(format!(
+                    "{}: `## {section}` has no lintable code block",
+                    meta.code
+                ));
                 continue;
             }
             let report = linter.lint_sources(sources);
@@ -89,7 +92,11 @@ fn examples_fire_once_and_fixes_stay_silent() {
                     "{}: `## {section}` gave {} diagnostics, expected {expected}: {:?}",
                     meta.code,
                     report.diagnostics.len(),
-                    report.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>()
+                    report
+                        .diagnostics
+                        .iter()
+                        .map(|d| &d.message)
+                        .collect::<Vec<_>>()
                 ));
             }
         }

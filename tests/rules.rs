@@ -63,10 +63,15 @@ fn every_fixture_matches_its_markers_and_snapshot() {
                 settings.bind(|| insta::assert_snapshot!(case.name.as_str(), rendered));
             }));
             if outcome.is_err() {
-                failures.push(format!("{label}: snapshot differs (see the .snap.new file)"));
+                failures.push(format!(
+                    "{label}: snapshot differs (see the .snap.new file)"
+                ));
             }
         }
     }
-    assert!(checked > 0 || !filter.is_empty(), "no fixture case was found");
+    assert!(
+        checked > 0 || !filter.is_empty(),
+        "no fixture case was found"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

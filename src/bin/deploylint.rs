@@ -11,7 +11,11 @@ use deploylint::output::{self, Format, RenderOptions};
 use deploylint::{Linter, RULES, RuleCode, Settings, Severity};
 
 #[derive(Parser)]
-#[command(name = "deploylint", version, about = "Lint the deployment configuration of Python ASGI services")]
+#[command(
+    name = "deploylint",
+    version,
+    about = "Lint the deployment configuration of Python ASGI services"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -132,7 +136,11 @@ fn check(args: CheckArgs) -> i32 {
         .unwrap_or(100);
     let text = output::render(&report, format, RenderOptions { color, width });
     let mut lock = stdout.lock();
-    if lock.write_all(text.as_bytes()).and_then(|()| lock.flush()).is_err() {
+    if lock
+        .write_all(text.as_bytes())
+        .and_then(|()| lock.flush())
+        .is_err()
+    {
         return 2;
     }
     report.exit_code(fail_on)

@@ -84,11 +84,18 @@ fn per_file_diagnostics(
                 source,
                 code,
                 Span::new(*offset, offset.saturating_add(1)),
-                format!("invalid UTF-8 at byte {offset}; the file was read with replacement characters"),
+                format!(
+                    "invalid UTF-8 at byte {offset}; the file was read with replacement characters"
+                ),
             ));
         }
         for error in &parsed.errors {
-            cx.push(syntax_diagnostic(source, code, error.span, error.message.clone()));
+            cx.push(syntax_diagnostic(
+                source,
+                code,
+                error.span,
+                error.message.clone(),
+            ));
         }
     }
     for (code, check) in CHECKS {

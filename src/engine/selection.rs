@@ -124,7 +124,10 @@ impl RuleSelector {
         let upper = text.to_ascii_uppercase();
         let is_prefix_shape = !upper.is_empty()
             && upper.chars().all(|c| c.is_ascii_alphanumeric())
-            && upper.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+            && upper
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic());
         if is_prefix_shape && RULES.iter().any(|m| m.code.as_str().starts_with(&upper)) {
             return Ok(RuleSelector::Prefix(upper));
         }
@@ -153,7 +156,12 @@ pub(crate) fn nearest(text: &str) -> Option<String> {
     let lower = text.to_ascii_lowercase();
     RULES
         .iter()
-        .flat_map(|meta| [meta.code.as_str().to_ascii_lowercase(), meta.name.to_string()])
+        .flat_map(|meta| {
+            [
+                meta.code.as_str().to_ascii_lowercase(),
+                meta.name.to_string(),
+            ]
+        })
         .map(|candidate| (edit_distance(&lower, &candidate), candidate))
         .filter(|(distance, _)| *distance <= 3)
         .min()

@@ -23,7 +23,12 @@ pub fn render(report: &LintReport) -> String {
         let _ = writeln!(out, "{}: note: {}", note.path.display(), note.message);
     }
     for problem in &report.io_problems {
-        let _ = writeln!(out, "{}: error: {}", problem.path.display(), problem.message);
+        let _ = writeln!(
+            out,
+            "{}: error: {}",
+            problem.path.display(),
+            problem.message
+        );
     }
     out
 }

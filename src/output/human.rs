@@ -3,13 +3,11 @@
 
 use std::fmt::Write as _;
 
-use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
-};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 
 use super::RenderOptions;
-use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::LintReport;
+use crate::diagnostic::{Diagnostic, Location, Severity};
 
 /// A diagnostic prepared for miette: the source text of its file, and one related
 /// report per other file its labels point into.
@@ -92,10 +90,14 @@ fn prepare(report: &LintReport, diagnostic: &Diagnostic) -> Rendered {
     )];
     let mut related: Vec<Rendered> = Vec::new();
     for label in &diagnostic.labels {
-        let span = LabeledSpan::new_with_span(Some(label.message.clone()), source_span(&label.location));
+        let span =
+            LabeledSpan::new_with_span(Some(label.message.clone()), source_span(&label.location));
         if &label.location.path == path {
             labels.push(span);
-        } else if let Some(other) = related.iter_mut().find(|r| r.source.name() == label.location.path.display().to_string()) {
+        } else if let Some(other) = related
+            .iter_mut()
+            .find(|r| r.source.name() == label.location.path.display().to_string())
+        {
             other.labels.push(span);
         } else {
             let text = report
@@ -144,9 +146,20 @@ pub fn render(report: &LintReport, options: RenderOptions) -> String {
         let _ = writeln!(out, "note: {}: {}", note.path.display(), note.message);
     }
     for problem in &report.io_problems {
-        let _ = writeln!(out, "error: {}: {}", problem.path.display(), problem.message);
+        let _ = writeln!(
+            out,
+            "error: {}: {}",
+            problem.path.display(),
+            problem.message
+        );
     }
-    let count = |s: Severity| report.diagnostics.iter().filter(|d| d.severity == s).count();
+    let count = |s: Severity| {
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == s)
+            .count()
+    };
     let _ = writeln!(
         out,
         "{} errors, {} warnings, {} infos in {} files",

@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::LintReport;
+use crate::diagnostic::{Diagnostic, Location, Severity};
 
 /// The schema version written in every document.
 pub const SCHEMA_VERSION: u32 = 1;

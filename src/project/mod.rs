@@ -54,10 +54,8 @@ impl ParsedFile {
                 (Tree::DockerIgnore(parsed.tree), parsed.errors)
             }
             FileKind::ShellScript => {
-                let script = parse::shell::parse(&crate::span::MappedText::contiguous(
-                    source.text(),
-                    0,
-                ));
+                let script =
+                    parse::shell::parse(&crate::span::MappedText::contiguous(source.text(), 0));
                 let errors = script.errors.clone();
                 (Tree::ShellScript(script), errors)
             }

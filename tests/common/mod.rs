@@ -62,7 +62,8 @@ pub fn cases(dir: &Path) -> Vec<Case> {
 
 /// Lints a case with only `code` enabled.
 pub fn lint_case(case: &Case, code: RuleCode) -> LintReport {
-    Linter::new(Settings::with_rules(RuleSet::only(code))).lint_paths(std::slice::from_ref(&case.path))
+    Linter::new(Settings::with_rules(RuleSet::only(code)))
+        .lint_paths(std::slice::from_ref(&case.path))
 }
 
 /// Renders a report for a snapshot: human format without colour, paths relative to the
