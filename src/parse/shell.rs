@@ -1,1 +1,0 @@
-//! A tolerant model of POSIX shell command lines (RUN, CMD and scripts).
