@@ -231,7 +231,7 @@ fn command_substitution_stays_in_the_word() {
     let word = &script.commands[0].words[1];
     assert_eq!(word.text, r#"$(cat "/a b" | tr ')' x)done"#);
     assert!(word.has_expansion);
-    assert_eq!(word.expansion_ranges(), &[0..24]);
+    assert_eq!(word.expansion_ranges().to_vec(), vec![0..24]);
     assert_eq!(words(&script).len(), 1);
     assert_eq!(script.commands[0].words.len(), 3);
 }
