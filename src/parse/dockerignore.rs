@@ -1,1 +1,0 @@
-//! `.dockerignore` parser and matcher with Docker's semantics.
