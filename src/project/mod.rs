@@ -122,6 +122,23 @@ impl Project {
         self.inventory.iter().any(|p| normalize(p) == wanted)
     }
 
+    /// Every path the walk saw inside `dir`, relative to it, with `/` separators.
+    pub fn inventory_under(&self, dir: &Path) -> Vec<String> {
+        let dir = normalize(dir);
+        self.inventory
+            .iter()
+            .filter_map(|path| {
+                let relative = normalize(path);
+                let relative = relative.strip_prefix(&dir).ok()?;
+                let parts: Vec<_> = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                Some(parts.join("/"))
+            })
+            .collect()
+    }
+
     /// The build context of a Dockerfile: its directory, and the ignore file Docker
     /// would use (`<Dockerfile>.dockerignore` beside it first, then the context's
     /// `.dockerignore`).
