@@ -624,6 +624,15 @@ mod tests {
     }
 
     #[test]
+    fn bang_in_a_class_is_a_plain_character() {
+        // Only `^` negates a class; `[!a]` (shell/gitignore style) means "`!` or `a`".
+        assert_eq!(
+            excluded("[!a].txt", &["!.txt", "a.txt", "b.txt"]),
+            ["!.txt", "a.txt"]
+        );
+    }
+
+    #[test]
     fn character_class_can_match_a_slash() {
         // The class is handed to a regular expression, which knows nothing of `/`.
         assert_eq!(excluded("a[^x]b", &["a/b", "ayb", "axb"]), ["a/b", "ayb"]);
