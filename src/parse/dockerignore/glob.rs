@@ -553,3 +553,67 @@ fn add_with_closure(steps: &[Step], active: &mut [bool], index: usize, at_start:
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_follows_go_rules() {
+        let cases = [
+            ("a//b", "a/b"),
+            ("./a/./b/", "a/b"),
+            ("a/b/../c", "a/c"),
+            ("a/..", "."),
+            ("../a", "../a"),
+            ("../../a/..", "../.."),
+            ("/../a", "/a"),
+            ("/", "/"),
+            ("", "."),
+            ("a\\b", "a\\b"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(clean(input), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn clean_keeps_source_offsets() {
+        let cleaned = clean_with_offsets("./x//yz", 10);
+        assert_eq!(cleaned.text, "x/yz");
+        assert_eq!(cleaned.offsets, [12, 14, 15, 16]);
+    }
+
+    #[test]
+    fn docker_shortcuts_are_chosen_like_docker() {
+        let kind = |p: &str| match compile(p) {
+            Ok(Matcher::Exact(t)) => format!("exact {t}"),
+            Ok(Matcher::Prefix(t)) => format!("prefix {t}"),
+            Ok(Matcher::Suffix(t)) => format!("suffix {t}"),
+            Ok(Matcher::Program(_)) => "program".to_owned(),
+            Err(e) => format!("error {}", e.message),
+        };
+        assert_eq!(kind("a.b"), "exact a.b");
+        assert_eq!(kind("a/**"), "prefix a/");
+        assert_eq!(kind("**"), "suffix ");
+        assert_eq!(kind("**/a.b"), "suffix /a.b");
+        assert_eq!(kind("**/*.b"), "program");
+        assert_eq!(kind("*/**"), "program");
+        assert_eq!(kind("a]"), "program");
+    }
+
+    #[test]
+    fn could_match_below_a_directory() {
+        let below = |p: &str, dir: &str| compile(p).is_ok_and(|m| m.could_match_below(dir));
+        assert!(below("a/b", "a/"));
+        assert!(!below("a", "a/"));
+        assert!(!below("ab/c", "a/"));
+        assert!(below("a/**", "a/"));
+        assert!(below("a**", "ab/"));
+        assert!(below("**/x", "a/"));
+        assert!(below("*/x", "a/"));
+        assert!(!below("*/x", "a/b/"));
+        assert!(!below("b/*", "a/"));
+        assert!(below("[ab]/*", "a/"));
+    }
+}

@@ -13,8 +13,8 @@
 //! Matching follows BuildKit's walk of the build context: every path is decided top-down,
 //! directory by directory, and a pattern that matched a directory counts as matching
 //! everything inside it. The last pattern that matches a path (or one of its parent
-//! directories) decides: excluded for a plain pattern, included for a `!` pattern. See
-//! [`glob`] for the pattern syntax.
+//! directories) decides: excluded for a plain pattern, included for a `!` pattern. The
+//! pattern syntax and its Docker quirks are described in the `glob` submodule.
 //!
 //! An invalid pattern makes Docker refuse the whole build. Here it becomes a
 //! [`SyntaxError`] at the offending characters and is left out of matching, so every other
@@ -30,6 +30,9 @@ use glob::Matcher;
 /// and two nested levels, so that root-only patterns (`.env`, `*.pyc`) and one-level
 /// patterns (`*/.env`) are told apart from patterns that reach any depth (`**/.env`).
 pub const PROBE_DIRS: [&str; 3] = ["", "app", "app/config"];
+
+/// File name standing for "any file" inside a directory; chosen to match no real pattern.
+const PROBE_FILE: &str = "deploylint-probe.bin";
 
 /// Longest line (bytes, without its `\n`) Docker's reader accepts.
 const MAX_LINE_BYTES: usize = 64 * 1024 - 1;
@@ -199,6 +202,17 @@ fn normalize_path(path: &str) -> Option<String> {
     }
 }
 
+/// `name`, then `name` inside each of the [`PROBE_DIRS`].
+fn probe_paths(name: &str) -> impl Iterator<Item = String> + '_ {
+    PROBE_DIRS.iter().map(move |dir| {
+        if dir.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{dir}/{name}")
+        }
+    })
+}
+
 /// `a`, `a/b`, `a/b/c` for `a/b/c`: the path's directories from the top, then the path.
 fn prefixes(path: &str) -> impl Iterator<Item = &str> {
     path.match_indices('/')
@@ -216,6 +230,13 @@ struct Decision {
     matched: Vec<bool>,
 }
 
+impl Decision {
+    /// Index of the last pattern that matched: the one that decided.
+    fn deciding_index(&self) -> Option<usize> {
+        self.matched.iter().rposition(|&m| m)
+    }
+}
+
 impl DockerIgnore {
     /// Whether a path relative to the context root (`app/.env`, `src/x.pyc`) is left out of
     /// the build context. The root itself never is.
@@ -227,40 +248,40 @@ impl DockerIgnore {
     /// `None` when no pattern does. A `!` pattern here means the path is re-included by it.
     pub fn deciding_pattern(&self, path: &str) -> Option<&Pattern> {
         let decision = self.decide(path)?;
-        self.patterns
-            .iter()
-            .zip(&decision.matched)
-            .rev()
-            .find(|(_, matched)| **matched)
-            .map(|(pattern, _)| pattern)
+        self.patterns.get(decision.deciding_index()?)
     }
 
     /// Whether the directory `dir` (`.git`, `app/venv`) is excluded together with
-    /// everything inside it: it is excluded, and no `!` pattern could re-include anything
-    /// below it.
+    /// everything inside it: it is excluded, and no later `!` pattern could re-include
+    /// anything below it.
     pub fn excludes_dir(&self, dir: &str) -> bool {
         let Some(dir) = normalize_path(dir) else {
             return false;
         };
-        let Some(decision) = self.decide(&dir) else {
+        match self.decide(&dir) {
+            Some(decision) if decision.excluded => {
+                !self.could_re_include_below(&dir, decision.deciding_index())
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether everything *inside* the directory `dir` is excluded, even if the (then
+    /// empty) directory itself is sent: true for `venv`, `venv/*` and `venv/**` alike.
+    ///
+    /// Decided on a neutral file name inside `dir` plus the absence of any later `!`
+    /// pattern that could reach below it; a pattern aimed at particular names only
+    /// (`venv/*.pyc`) does not count as excluding the contents.
+    pub fn excludes_dir_contents(&self, dir: &str) -> bool {
+        let Some(dir) = normalize_path(dir) else {
             return false;
         };
-        if !decision.excluded {
-            return false;
+        match self.decide(&format!("{dir}/{PROBE_FILE}")) {
+            Some(decision) if decision.excluded => {
+                !self.could_re_include_below(&dir, decision.deciding_index())
+            }
+            _ => false,
         }
-        let below = format!("{dir}/");
-        !self
-            .patterns
-            .iter()
-            .zip(&decision.matched)
-            .any(|(pattern, matched)| {
-                pattern.negated
-                    && !matched
-                    && pattern
-                        .matcher
-                        .as_ref()
-                        .is_some_and(|m| m.could_match_below(&below))
-            })
     }
 
     /// Whether a file or directory called `name` (or at the relative path `name`) gets into
@@ -272,16 +293,33 @@ impl DockerIgnore {
     /// The first of `name`, `app/name`, `app/config/name` (see [`PROBE_DIRS`]) that gets into
     /// the context, for messages such as "`app/.env` is sent to the daemon".
     pub fn first_let_through(&self, name: &str) -> Option<String> {
-        PROBE_DIRS
+        probe_paths(name).find(|path| !self.is_excluded(path))
+    }
+
+    /// Whether some of the contents of a directory called `name` get into the context at
+    /// the root or nested in one of [`PROBE_DIRS`] (see [`Self::excludes_dir_contents`]).
+    pub fn lets_dir_through_anywhere(&self, name: &str) -> bool {
+        self.first_dir_let_through(name).is_some()
+    }
+
+    /// The first of `name`, `app/name`, `app/config/name` whose contents are not all
+    /// excluded, for messages such as "`app/venv/` is sent to the daemon".
+    pub fn first_dir_let_through(&self, name: &str) -> Option<String> {
+        probe_paths(name).find(|dir| !self.excludes_dir_contents(dir))
+    }
+
+    /// Whether a `!` pattern after `deciding` (the pattern that excluded `dir`, by index)
+    /// could match something below `dir` and so re-include it. Earlier `!` patterns cannot:
+    /// the excluding pattern still matches everything below and comes after them.
+    fn could_re_include_below(&self, dir: &str, deciding: Option<usize>) -> bool {
+        let below = format!("{dir}/");
+        let first_candidate = deciding.map_or(0, |d| d + 1);
+        self.patterns
             .iter()
-            .map(|dir| {
-                if dir.is_empty() {
-                    name.to_owned()
-                } else {
-                    format!("{dir}/{name}")
-                }
-            })
-            .find(|path| !self.is_excluded(path))
+            .skip(first_candidate)
+            .filter(|pattern| pattern.negated)
+            .filter_map(|pattern| pattern.matcher.as_ref())
+            .any(|matcher| matcher.could_match_below(&below))
     }
 
     /// Walks from the root down to `path` the way BuildKit does, deciding each level from
@@ -498,6 +536,39 @@ mod tests {
     }
 
     #[test]
+    fn earlier_re_include_cannot_reach_into_a_later_excluded_directory() {
+        let file = ignore("!venv/keep\nvenv");
+        assert!(file.is_excluded("venv/keep"));
+        assert!(file.excludes_dir("venv"));
+    }
+
+    #[test]
+    fn directory_contents_excluded_with_or_without_the_directory() {
+        for text in ["venv", "venv/", "venv/*", "venv/**", "**/venv"] {
+            assert!(ignore(text).excludes_dir_contents("venv"), "{text}");
+        }
+        assert!(!ignore("venv/*").excludes_dir("venv"));
+        assert!(!ignore("venv/*.pyc").excludes_dir_contents("venv"));
+        assert!(!ignore("venv/*\n!venv/keep").excludes_dir_contents("venv"));
+        assert!(!ignore("").excludes_dir_contents("venv"));
+    }
+
+    #[test]
+    fn dir_probes_report_the_first_directory_let_through() {
+        assert!(!ignore("**/venv").lets_dir_through_anywhere("venv"));
+        assert_eq!(
+            ignore("venv/").first_dir_let_through("venv").as_deref(),
+            Some("app/venv")
+        );
+        assert_eq!(
+            ignore("*/venv\nvenv\n")
+                .first_dir_let_through("venv")
+                .as_deref(),
+            Some("app/config/venv")
+        );
+    }
+
+    #[test]
     fn leading_slash_and_dot_slash_are_removed() {
         let file = ignore("/foo\n./bar\n//baz");
         let cleaned: Vec<&str> = file.patterns.iter().map(|p| p.cleaned.as_str()).collect();
@@ -550,6 +621,15 @@ mod tests {
     #[test]
     fn negated_character_class() {
         assert_eq!(excluded("[^a].txt", &["a.txt", "b.txt"]), ["b.txt"]);
+    }
+
+    #[test]
+    fn bang_in_a_class_is_a_plain_character() {
+        // Only `^` negates a class; `[!a]` (shell/gitignore style) means "`!` or `a`".
+        assert_eq!(
+            excluded("[!a].txt", &["!.txt", "a.txt", "b.txt"]),
+            ["!.txt", "a.txt"]
+        );
     }
 
     #[test]
