@@ -162,11 +162,20 @@ pub fn render(report: &LintReport, options: RenderOptions) -> String {
     };
     let _ = writeln!(
         out,
-        "{} errors, {} warnings, {} infos in {} files",
-        count(Severity::Error),
-        count(Severity::Warning),
-        count(Severity::Info),
-        report.files.len()
+        "{}, {}, {} in {}",
+        plural(count(Severity::Error), "error"),
+        plural(count(Severity::Warning), "warning"),
+        plural(count(Severity::Info), "info"),
+        plural(report.files.len(), "file")
     );
     out
+}
+
+/// `1 error`, `2 errors`.
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("{count} {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
 }

@@ -20,7 +20,8 @@ impl DockerfileModel {
     /// or `./`), with that source.
     pub fn whole_context_copies(&self) -> impl Iterator<Item = (&Instruction, &Spanned<String>)> {
         self.ast.instructions.iter().filter_map(|instruction| {
-            let (InstructionKind::Copy(copy) | InstructionKind::Add(copy)) = &instruction.kind else {
+            let (InstructionKind::Copy(copy) | InstructionKind::Add(copy)) = &instruction.kind
+            else {
                 return None;
             };
             if instruction.flags.iter().any(|f| f.name.value == "from") {

@@ -14,8 +14,20 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::DF000, Check::Syntax(FileKind::Dockerfile)),
     // .dockerignore
     (RuleCode::DI000, Check::Syntax(FileKind::DockerIgnore)),
-    (RuleCode::DI001, Check::Project(dockerignore::dockerignore_missing::check)),
-    (RuleCode::DI002, Check::Project(dockerignore::secrets_in_context::check)),
-    (RuleCode::DI003, Check::Project(dockerignore::bloat_in_context::check)),
-    (RuleCode::DI004, Check::Project(dockerignore::reinclude_secret::check)),
+    (
+        RuleCode::DI001,
+        Check::Project(dockerignore::dockerignore_missing::check),
+    ),
+    (
+        RuleCode::DI002,
+        Check::Project(dockerignore::secrets_in_context::check),
+    ),
+    (
+        RuleCode::DI003,
+        Check::Project(dockerignore::bloat_in_context::check),
+    ),
+    (
+        RuleCode::DI004,
+        Check::Project(dockerignore::reinclude_secret::check),
+    ),
 ];

@@ -10,7 +10,10 @@ use crate::project::Project;
 const BLOAT_PROBES: &[(&str, &str)] = &[
     ("venv/pyvenv.cfg", "`venv/`"),
     (".venv/pyvenv.cfg", "`.venv/`"),
-    ("app/__pycache__/main.cpython-312.pyc", "`__pycache__/` in packages"),
+    (
+        "app/__pycache__/main.cpython-312.pyc",
+        "`__pycache__/` in packages",
+    ),
     ("app/main.pyc", "`*.pyc` in packages"),
     (".pytest_cache/README.md", "`.pytest_cache/`"),
     ("app.egg-info/PKG-INFO", "`*.egg-info/`"),

@@ -7,8 +7,8 @@ pub mod secrets_in_context;
 
 use std::path::Path;
 
-use crate::parse::dockerignore::DockerIgnore;
 use crate::parse::dockerfile::Instruction;
+use crate::parse::dockerignore::DockerIgnore;
 use crate::project::Project;
 use crate::source::SourceFile;
 use crate::span::{Span, Spanned};
@@ -72,7 +72,8 @@ pub(crate) fn secret_probes(project: &Project, dir: &Path) -> Vec<(String, Strin
             continue;
         };
         let is_env = name == ".env" || name.starts_with(".env.");
-        if is_env && !SHAREABLE_ENV_FILES.contains(&name) && !probes.iter().any(|(p, _)| *p == path) {
+        if is_env && !SHAREABLE_ENV_FILES.contains(&name) && !probes.iter().any(|(p, _)| *p == path)
+        {
             let label = format!("`{path}`");
             probes.push((path, label));
         }
