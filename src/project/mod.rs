@@ -8,7 +8,7 @@ mod dockerfile;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-pub use dockerfile::DockerfileModel;
+pub use dockerfile::{DockerfileModel, is_dev_dockerfile, is_dev_name};
 
 use crate::parse::dockerignore::DockerIgnore;
 use crate::parse::shell::Script;
