@@ -1,9 +1,9 @@
 //! Dockerfile parser: BuildKit syntax into [`Dockerfile`].
 //!
-//! The file is read in two levels. [`lexer`] handles lines: parser directives, comments,
+//! The file is read in two levels. `lexer` handles lines: parser directives, comments,
 //! line continuations with the active escape character, and heredoc bodies; it yields
-//! logical instruction lines mapped back to the file. [`parser`] turns each logical line
-//! into an [`Instruction`]. [`stages`] splits the instructions into build stages and
+//! logical instruction lines mapped back to the file. `parser` turns each logical line
+//! into an [`Instruction`]. `stages` splits the instructions into build stages and
 //! answers what a stage inherits; [`expand`] substitutes `$VAR`s.
 //!
 //! Values in the tree are unquoted and unescaped as Docker reads them, but variables

@@ -373,7 +373,7 @@ impl Reader<'_> {
         };
         let text = value.value.as_str();
         let valid = match spec.kind {
-            FlagType::Value => !text.is_empty() || name == "exclude" || name == "network",
+            FlagType::Value => true,
             FlagType::Bool => matches!(
                 text.to_ascii_lowercase().as_str(),
                 "true" | "false" | "1" | "0" | "t" | "f"

@@ -955,3 +955,23 @@ fn robustness_garbage_and_pathological_inputs() {
     let tree = ok("FROM é\nLABEL é=\"ü\" \u{feff}x=y\nRUN échö \\\n  ü\n");
     assert_eq!(tree.instructions.len(), 3);
 }
+
+#[test]
+fn heredoc_marker_after_a_continuation_keeps_body_lines_raw() {
+    let text = "FROM x\nRUN --mount=type=secret,id=t \\\n    <<EOF\necho a \\\n# not a comment\nEOF\nUSER u\n";
+    let tree = ok(text);
+    let instruction = &tree.instructions[1];
+    assert_eq!(
+        instruction.flags[0].value.as_ref().map(|v| v.as_str()),
+        Some("type=secret,id=t")
+    );
+    let run = run(instruction);
+    assert_eq!(shell(&run.command), ("<<EOF", at(text, "<<EOF")));
+    assert_eq!(
+        run.heredocs[0].delimiter,
+        Spanned::new("EOF".to_owned(), nth(text, "EOF", 0))
+    );
+    assert_eq!(run.heredocs[0].body.text(), "echo a \\\n# not a comment\n");
+    assert!(tree.comments.is_empty());
+    assert_eq!(tree.instructions[2].keyword.as_str(), "USER");
+}
