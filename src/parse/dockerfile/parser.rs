@@ -184,6 +184,13 @@ impl Reader<'_> {
             *heredoc_args = Some(args.clone());
         }
         let flags = self.flags(&raw_flags, specs, kind_name)?;
+        if matches!(
+            kind_name,
+            "RUN" | "CMD" | "ENTRYPOINT" | "SHELL" | "COPY" | "ADD" | "VOLUME"
+        ) && looks_like_unclosed_json(&text[args.clone()])
+        {
+            return Err(self.error("unterminated JSON array (no closing \"]\")", args));
+        }
         let missing = |what: &str| {
             self.error(
                 format!("missing {what} after {kind_name}"),
@@ -366,7 +373,7 @@ impl Reader<'_> {
         };
         let text = value.value.as_str();
         let valid = match spec.kind {
-            FlagType::Value => !text.is_empty() || name == "exclude" || name == "network",
+            FlagType::Value => true,
             FlagType::Bool => matches!(
                 text.to_ascii_lowercase().as_str(),
                 "true" | "false" | "1" | "0" | "t" | "f"
@@ -644,6 +651,13 @@ impl Reader<'_> {
         }
         Ok(Healthcheck::Cmd(self.command(rest, "HEALTHCHECK CMD")?))
     }
+}
+
+/// `["...` with no `]` anywhere: an exec form whose closing bracket was forgotten
+/// (Docker would silently run it as a shell command).
+fn looks_like_unclosed_json(args: &str) -> bool {
+    args.strip_prefix('[')
+        .is_some_and(|rest| rest.trim_start().starts_with('"') && !rest.contains(']'))
 }
 
 /// Stage names as BuildKit accepts them: `[a-z][a-z0-9-_.]*`, case-insensitively.

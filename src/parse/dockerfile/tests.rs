@@ -37,7 +37,8 @@ fn corpus() {
         return;
     };
     let mut stack = vec![std::path::PathBuf::from(root)];
-    let (mut total, mut failed) = (0, 0);
+    let (mut total, mut failed, mut heredocs, mut stages, mut comments) = (0, 0, 0, 0, 0);
+    let mut kinds = std::collections::BTreeMap::new();
     while let Some(dir) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
@@ -57,6 +58,21 @@ fn corpus() {
             let text = String::from_utf8_lossy(&bytes);
             total += 1;
             let parsed = parse(&text);
+            for instruction in &parsed.tree.instructions {
+                *kinds
+                    .entry(instruction.keyword.value.to_ascii_uppercase())
+                    .or_insert(0) += 1;
+                if let InstructionKind::Run(run) = &instruction.kind {
+                    heredocs += run.heredocs.len();
+                    if let Command::Shell { text: shell, .. } = &run.command
+                        && (shell.text().contains('\n') || shell.text().contains("\\\n"))
+                    {
+                        println!("suspicious shell text in {}", path.display());
+                    }
+                }
+            }
+            stages += parsed.tree.stages.len();
+            comments += parsed.tree.comments.len();
             if !parsed.errors.is_empty() {
                 failed += 1;
                 for error in parsed.errors {
@@ -67,6 +83,9 @@ fn corpus() {
         }
     }
     println!("parsed {total} Dockerfiles, {failed} with errors");
+    println!(
+        "{stages} stages, {heredocs} RUN heredocs, {comments} comments, instructions: {kinds:?}"
+    );
 }
 
 /// The span of the first occurrence of `needle` in `text`.
@@ -791,4 +810,168 @@ fn instructions_before_the_first_from_other_than_arg() {
             "RUN".to_owned()
         )]
     );
+}
+
+#[test]
+fn stages_resolve_bases_with_global_args() {
+    let text = "ARG BASE=python:3.12-slim\nARG TAG\nFROM ${BASE} AS Builder\nRUN a\nFROM builder AS test\nFROM scratch\nFROM python:${TAG}\nFROM ${NOPE:-alpine}\n";
+    let tree = ok(text);
+    let bases: Vec<&StageBase> = tree.stages.iter().map(|s| &s.base).collect();
+    assert_eq!(
+        bases,
+        vec![
+            &StageBase::Image("python:3.12-slim".to_owned()),
+            &StageBase::Stage(0),
+            &StageBase::Scratch,
+            // TAG has no default: the image stays as written.
+            &StageBase::Image("python:${TAG}".to_owned()),
+            &StageBase::Image("alpine".to_owned()),
+        ]
+    );
+    assert_eq!(
+        tree.stages[0],
+        Stage {
+            index: 0,
+            name: Some(Spanned::new("Builder".to_owned(), at(text, "Builder"))),
+            from: 2,
+            end: 4,
+            base: StageBase::Image("python:3.12-slim".to_owned()),
+        }
+    );
+    assert_eq!((tree.stages[4].from, tree.stages[4].end), (7, 8));
+    assert_eq!(tree.final_stage().map(|s| s.index), Some(4));
+    assert_eq!(tree.stage_instructions(&tree.stages[0]).len(), 2);
+    assert_eq!(tree.stage_by_name("BUILDER").map(|s| s.index), Some(0));
+    assert_eq!(tree.stage_of(3).map(|s| s.index), Some(0));
+    assert_eq!(tree.stage_of(0), None);
+}
+
+#[test]
+fn stage_inheritance_of_env_user_and_workdir() {
+    let text = "FROM python AS base\nENV A=1 B=2\nUSER app\nWORKDIR /srv\nFROM base AS mid\nENV A=3\nWORKDIR app\nFROM mid\nENV C=4\nFROM python\n";
+    let tree = ok(text);
+    assert_eq!(tree.stage_ancestry(2), vec![2, 1, 0]);
+    assert_eq!(tree.stage_ancestry(3), vec![3]);
+    assert_eq!(tree.stage_ancestry(99), Vec::<usize>::new());
+    let env: Vec<(&str, &str)> = tree
+        .effective_env(2)
+        .into_iter()
+        .map(|kv| {
+            (
+                kv.key.as_str(),
+                kv.value.as_ref().map_or("", |v| v.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(env, vec![("B", "2"), ("A", "3"), ("C", "4")]);
+    assert_eq!(
+        tree.effective_user(2),
+        Some(&Spanned::new("app".to_owned(), nth(text, "app", 0)))
+    );
+    assert_eq!(tree.effective_user(3), None);
+    let relative = at(text, "app\nFROM mid").start;
+    assert_eq!(
+        tree.effective_workdir(2),
+        Some(Spanned::new(
+            "/srv/app".to_owned(),
+            Span::new(relative, relative + 3)
+        ))
+    );
+    assert!(tree.effective_env(3).is_empty());
+}
+
+#[test]
+fn arg_scoping_per_stage() {
+    let text = "ARG VERSION=1.0 OTHER\nFROM python\nRUN a\nARG VERSION\nARG LOCAL=x\nRUN b\nFROM python\nRUN c\n";
+    let tree = ok(text);
+    let globals: Vec<&str> = tree
+        .global_args()
+        .iter()
+        .map(|kv| kv.key.as_str())
+        .collect();
+    assert_eq!(globals, vec!["VERSION", "OTHER"]);
+    // Before the redeclaration, no ARG is visible in the stage.
+    assert!(tree.args_in_scope(0, 2).is_empty());
+    let scope: Vec<(&str, Option<&str>)> = tree
+        .args_in_scope(0, 5)
+        .iter()
+        .map(|arg| {
+            (
+                arg.declaration.key.as_str(),
+                arg.default.map(|d| d.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(scope, vec![("VERSION", Some("1.0")), ("LOCAL", Some("x"))]);
+    // ARGs of one stage are not visible in another.
+    assert!(tree.args_in_scope(1, 7).is_empty());
+}
+
+#[test]
+fn robustness_garbage_and_pathological_inputs() {
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let alphabet =
+        b"RUN FROM COPY <<EOF\n\r\\`\"'[]{}$#=-- \t\xc3\xa9 ENV ARG ONBUILD HEALTHCHECK CMD";
+    for round in 0..300 {
+        let len = 1 + round % 200;
+        let mut bytes = Vec::with_capacity(len);
+        for _ in 0..len {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            bytes.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        let parsed = parse(&text);
+        for error in &parsed.errors {
+            assert!(error.span.end as usize <= text.len());
+            assert!(!error.message.ends_with('.'));
+        }
+        for instruction in &parsed.tree.instructions {
+            assert!(instruction.span.end as usize <= text.len());
+        }
+        let _ = parse(&format!("# escape=`\n{text}"));
+    }
+    // Deeply repeated continuations: one logical line.
+    let text = format!("FROM x\nRUN a{}\n", " \\\n b".repeat(50_000));
+    let tree = ok(&text);
+    assert_eq!(tree.instructions.len(), 2);
+    let text = format!("FROM x\nRUN a{}", " \\\n".repeat(50_000));
+    assert_eq!(ok(&text).instructions.len(), 2);
+    // A heredoc never closed, a `[` never closed, an unclosed quote, a lone marker.
+    assert_eq!(parse("FROM x\nRUN <<EOF\n").errors.len(), 1);
+    let text = "FROM x\nCMD [\"a\", \"b\"\nUSER u\nRUN [ -f x\n";
+    assert_eq!(
+        errs(text),
+        vec![(
+            "unterminated JSON array (no closing \"]\")".to_owned(),
+            "[\"a\", \"b\"".to_owned()
+        )]
+    );
+    assert_eq!(parse(text).tree.instructions.len(), 3);
+    assert!(!parse("FROM x\nENV A=\"b\nCOPY 'a b\n").errors.is_empty());
+    assert_eq!(ok("FROM x\nRUN echo <<\n").instructions.len(), 2);
+    // Non-ASCII everywhere, and a BOM in the middle.
+    let tree = ok("FROM é\nLABEL é=\"ü\" \u{feff}x=y\nRUN échö \\\n  ü\n");
+    assert_eq!(tree.instructions.len(), 3);
+}
+
+#[test]
+fn heredoc_marker_after_a_continuation_keeps_body_lines_raw() {
+    let text = "FROM x\nRUN --mount=type=secret,id=t \\\n    <<EOF\necho a \\\n# not a comment\nEOF\nUSER u\n";
+    let tree = ok(text);
+    let instruction = &tree.instructions[1];
+    assert_eq!(
+        instruction.flags[0].value.as_ref().map(|v| v.as_str()),
+        Some("type=secret,id=t")
+    );
+    let run = run(instruction);
+    assert_eq!(shell(&run.command), ("<<EOF", at(text, "<<EOF")));
+    assert_eq!(
+        run.heredocs[0].delimiter,
+        Spanned::new("EOF".to_owned(), nth(text, "EOF", 0))
+    );
+    assert_eq!(run.heredocs[0].body.text(), "echo a \\\n# not a comment\n");
+    assert!(tree.comments.is_empty());
+    assert_eq!(tree.instructions[2].keyword.as_str(), "USER");
 }
