@@ -113,7 +113,7 @@ fn main() {
              category: Category::{category}, severity: Severity::{severity}, \
              status: RuleStatus::{status}, since: {since:?}, fix: FixAvailability::{fix}, \
              summary: {summary:?}, doc_path: {rel:?}, \
-             docs: include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/{rel}\")), \
+             docs: {body:?}, \
              options: &[{options}] }},",
             code = meta.code,
             name = meta.name,
@@ -123,6 +123,7 @@ fn main() {
             status = camel(&meta.status),
             since = meta.since,
             fix = camel(&meta.fix),
+            body = body.trim_start(),
         );
     }
     out.push_str("];\n\n");

@@ -32,7 +32,14 @@ const BROKEN: &str = "FROM python:3.12-slim\nRUNN pip install fastapi\n";
 #[test]
 fn stdin_is_linted_as_the_named_file() {
     let output = deploylint(
-        &["check", "-", "--stdin-filename", "Dockerfile", "--format", "concise"],
+        &[
+            "check",
+            "-",
+            "--stdin-filename",
+            "Dockerfile",
+            "--format",
+            "concise",
+        ],
         Some(BROKEN),
     );
     assert_eq!(
@@ -64,14 +71,27 @@ fn fail_on_decides_the_exit_code() {
             fail_on,
         ]
     };
-    assert_eq!(deploylint(&args("info"), Some(info_only)).status.code(), Some(0));
-    assert_eq!(deploylint(&args("error"), Some(BROKEN)).status.code(), Some(1));
+    assert_eq!(
+        deploylint(&args("info"), Some(info_only)).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        deploylint(&args("error"), Some(BROKEN)).status.code(),
+        Some(1)
+    );
 }
 
 #[test]
 fn json_output_has_the_versioned_schema() {
     let output = deploylint(
-        &["check", "-", "--stdin-filename", "Dockerfile", "--format", "json"],
+        &[
+            "check",
+            "-",
+            "--stdin-filename",
+            "Dockerfile",
+            "--format",
+            "json",
+        ],
         Some(BROKEN),
     );
     let document: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
@@ -91,12 +111,21 @@ fn json_output_has_the_versioned_schema() {
 
 #[test]
 fn human_output_shows_the_source_line_and_code() {
-    let output = deploylint(&["check", "-", "--stdin-filename", "Dockerfile"], Some(BROKEN));
+    let output = deploylint(
+        &["check", "-", "--stdin-filename", "Dockerfile"],
+        Some(BROKEN),
+    );
     let text = stdout(&output);
     assert!(text.contains("DF000(dockerfile-syntax)"), "{text}");
     assert!(text.contains("2 │ RUNN pip install fastapi"), "{text}");
-    assert!(text.contains("1 error, 0 warnings, 0 infos in 1 file"), "{text}");
-    assert!(!text.contains('\u{1b}'), "no colour when NO_COLOR is set: {text}");
+    assert!(
+        text.contains("1 error, 0 warnings, 0 infos in 1 file"),
+        "{text}"
+    );
+    assert!(
+        !text.contains('\u{1b}'),
+        "no colour when NO_COLOR is set: {text}"
+    );
 }
 
 #[test]
@@ -104,7 +133,10 @@ fn unknown_rule_selector_suggests_the_nearest() {
     let output = deploylint(&["check", "--select", "DF00O", "."], None);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("unknown rule or prefix `DF00O`"), "{stderr}");
+    assert!(
+        stderr.contains("unknown rule or prefix `DF00O`"),
+        "{stderr}"
+    );
     assert!(stderr.contains("did you mean `DF000`?"), "{stderr}");
 }
 
@@ -134,10 +166,17 @@ fn missing_path_gives_exit_code_2_after_the_other_files() {
 fn rules_lists_every_rule_and_explain_prints_its_doc() {
     let listing = stdout(&deploylint(&["rules"], None));
     for meta in deploylint::RULES {
-        assert!(listing.contains(meta.code.as_str()), "{} missing", meta.code);
+        assert!(
+            listing.contains(meta.code.as_str()),
+            "{} missing",
+            meta.code
+        );
     }
     let explained = deploylint(&["explain", "dockerfile-syntax"], None);
     assert_eq!(explained.status.code(), Some(0));
     assert!(stdout(&explained).starts_with("# dockerfile-syntax (DF000)"));
-    assert_eq!(deploylint(&["explain", "XX999"], None).status.code(), Some(2));
+    assert_eq!(
+        deploylint(&["explain", "XX999"], None).status.code(),
+        Some(2)
+    );
 }
