@@ -1,0 +1,1 @@
+//! Typed views of Kubernetes objects over the YAML tree.
