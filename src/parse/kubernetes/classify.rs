@@ -77,7 +77,7 @@ pub fn classify(path: &Path, text: &str) -> YamlFileKind {
     if name.starts_with("values") && !manifest {
         return YamlFileKind::HelmValues;
     }
-    if text.contains("{{") && (in_dir("templates") || has_helm_action(text)) {
+    if text.contains("{{") && is_helm_template(text, in_dir("templates")) {
         return YamlFileKind::HelmTemplate;
     }
     if manifest {
@@ -89,10 +89,38 @@ pub fn classify(path: &Path, text: &str) -> YamlFileKind {
     YamlFileKind::Other
 }
 
-/// Whether the text holds a Go template action of the kind Helm charts use: a trim marker
+/// Whether a text containing `{{` is a Helm template: it sits under `templates/`, or it
+/// refers to a chart object (`.Values`, `.Release`, ...), or it has another Helm-style
+/// action and is not valid YAML as it stands. A valid manifest that merely carries a
+/// template in a string (a Jinja chat template in a ConfigMap) stays a manifest.
+fn is_helm_template(text: &str, under_templates_dir: bool) -> bool {
+    match helm_action(text) {
+        HelmAction::ChartObject => true,
+        HelmAction::Other => {
+            under_templates_dir || !crate::parse::yaml::parse(text).errors.is_empty()
+        }
+        HelmAction::None => under_templates_dir,
+    }
+}
+
+/// The strongest Helm signal in a text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum HelmAction {
+    None,
+    Other,
+    ChartObject,
+}
+
+/// Whether the text holds a Go template action of the kind Helm charts use (see
+/// [`classify`]).
+pub fn has_helm_action(text: &str) -> bool {
+    helm_action(text) != HelmAction::None
+}
+
+/// The Go template actions of the kind Helm charts use: a trim marker
 /// (`{{-`), a comment, a chart object (`.Values`, `.Release`, ...) or a control word or
 /// function Helm charts call (`if`, `end`, `include`, `toYaml`, ...).
-pub fn has_helm_action(text: &str) -> bool {
+fn helm_action(text: &str) -> HelmAction {
     const OBJECTS: &[&str] = &[
         "Values",
         "Release",
@@ -105,16 +133,14 @@ pub fn has_helm_action(text: &str) -> bool {
         "include", "template", "if", "else", "end", "range", "with", "define", "block", "toYaml",
         "toJson", "tpl", "required", "default", "printf", "quote", "nindent", "indent", "b64enc",
     ];
+    let mut found = HelmAction::None;
     let mut rest = text;
     while let Some(at) = rest.find("{{") {
         let after = &rest[at + 2..];
         rest = after;
-        if after.starts_with('-') {
-            return true;
-        }
-        let action = after.trim_start();
-        if action.starts_with("/*") {
-            return true;
+        let action = after.strip_prefix('-').unwrap_or(after).trim_start();
+        if after.starts_with('-') || action.starts_with("/*") {
+            found = found.max(HelmAction::Other);
         }
         let action = action.strip_prefix('$').unwrap_or(action);
         let (path, action) = match action.strip_prefix('.') {
@@ -125,11 +151,14 @@ pub fn has_helm_action(text: &str) -> bool {
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .unwrap_or(action.len());
         let word = &action[..word_end];
-        if (path && OBJECTS.contains(&word)) || (!path && WORDS.contains(&word)) {
-            return true;
+        if path && OBJECTS.contains(&word) {
+            return HelmAction::ChartObject;
+        }
+        if !path && WORDS.contains(&word) {
+            found = found.max(HelmAction::Other);
         }
     }
-    false
+    found
 }
 
 /// Whether some line is an `apiVersion:` key and some line a `kind:` key (at any
@@ -221,6 +250,14 @@ mod tests {
             YamlFileKind::Other
         );
         assert_eq!(kind("README.md", DEPLOYMENT), YamlFileKind::Other);
+    }
+
+    #[test]
+    fn template_text_inside_a_valid_manifest_is_not_helm() {
+        let text = "apiVersion: v1\nkind: ConfigMap\ndata:\n  chat: |\n    {{- bos_token }}\n    {% for m in messages %}{{ m }}{% endfor %}\n";
+        assert_eq!(kind("llm/config.yaml", text), YamlFileKind::Manifest);
+        let broken = "apiVersion: v1\nkind: ConfigMap\n{{- if true }}\ndata: {}\n{{- end }}\n";
+        assert_eq!(kind("llm/config.yaml", broken), YamlFileKind::HelmTemplate);
     }
 
     #[test]
