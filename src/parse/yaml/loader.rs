@@ -371,7 +371,7 @@ impl Loader<'_> {
         self.error(
             YamlErrorKind::DuplicateKey,
             format!(
-                "duplicate key `{name}` (first defined on line {line}); Kubernetes keeps the last one"
+                "duplicate key `{name}` (first defined on line {line}); only the last value is used"
             ),
             span,
         );

@@ -120,7 +120,7 @@ fn duplicate_keys_are_located_errors_and_the_last_wins() {
     assert_eq!(errors[0].kind, YamlErrorKind::DuplicateKey);
     assert_eq!(
         errors[0].message,
-        "duplicate key `selector` (first defined on line 2); Kubernetes keeps the last one"
+        "duplicate key `selector` (first defined on line 2); only the last value is used"
     );
     let at = text.rfind("selector").unwrap() as u32;
     assert_eq!(errors[0].span, Span::new(at, at + 8));
@@ -158,9 +158,37 @@ fn unterminated_flow_mapping_is_a_located_syntax_error() {
 }
 
 #[test]
+fn bad_indentation_is_a_located_syntax_error() {
+    let text = "a: 1\n b: 2\n";
+    let parsed = parse(text);
+    assert_eq!(parsed.tree.errors.len(), 1);
+    let error = &parsed.tree.errors[0];
+    assert_eq!(error.kind, YamlErrorKind::Syntax);
+    assert_eq!(
+        error.message,
+        "mapping values are not allowed in this context"
+    );
+    assert_eq!(error.span, Span::new(7, 8));
+}
+
+#[test]
+fn errors_after_multibyte_text_have_byte_spans() {
+    let text = "name: \"ünïcødé\"\nbad: [1, 2\n";
+    let parsed = parse(text);
+    assert_eq!(parsed.errors.len(), 1);
+    let span = parsed.errors[0].span;
+    assert!(text.is_char_boundary(span.start as usize));
+    assert!(span.start as usize > text.find('[').unwrap());
+}
+
+#[test]
 fn unterminated_quoted_scalar_is_an_error() {
     let parsed = parse("a: \"abc\n");
     assert_eq!(parsed.errors.len(), 1);
+    assert_eq!(
+        parsed.errors[0].message,
+        "while scanning a quoted scalar, found unexpected end of stream"
+    );
     assert_eq!(parsed.tree.errors[0].kind, YamlErrorKind::Syntax);
 }
 
