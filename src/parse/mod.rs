@@ -6,7 +6,9 @@
 pub mod command;
 pub mod dockerfile;
 pub mod dockerignore;
+pub mod kubernetes;
 pub mod shell;
+pub mod yaml;
 
 use crate::span::Span;
 
