@@ -162,9 +162,20 @@ impl Linter {
         io_problems: Vec<IoProblem>,
     ) -> LintReport {
         let (diagnostics, parsed) = run(inputs, inventory, &self.settings.rules);
+        let mut notes = notes;
+        let mut files = Vec::with_capacity(parsed.len());
+        for file in parsed {
+            if let Some(message) = file.note {
+                notes.push(Note {
+                    path: file.source.path().to_path_buf(),
+                    message,
+                });
+            }
+            files.push(file.source);
+        }
         LintReport {
             diagnostics,
-            files: parsed.into_iter().map(|p| p.source).collect(),
+            files,
             notes,
             io_problems,
         }

@@ -14,6 +14,9 @@ pub enum FileKind {
     DockerIgnore,
     /// A shell script (`*.sh`, `docker-entrypoint`), read when a Dockerfile runs it.
     ShellScript,
+    /// A YAML file (`*.yaml`, `*.yml`): Kubernetes manifests are linted, other YAML
+    /// (Helm templates, CI workflows, values files) is recognised and left alone.
+    Yaml,
 }
 
 impl FileKind {
@@ -37,6 +40,9 @@ impl FileKind {
         if lower.ends_with(".sh") || lower == "docker-entrypoint" || lower == "entrypoint" {
             return Some(FileKind::ShellScript);
         }
+        if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+            return Some(FileKind::Yaml);
+        }
         None
     }
 
@@ -46,6 +52,7 @@ impl FileKind {
             FileKind::Dockerfile => "DF",
             FileKind::DockerIgnore => "DI",
             FileKind::ShellScript => "SH",
+            FileKind::Yaml => "K8S",
         }
     }
 
@@ -55,6 +62,7 @@ impl FileKind {
             FileKind::Dockerfile => "dockerfile",
             FileKind::DockerIgnore => "dockerignore",
             FileKind::ShellScript => "shell",
+            FileKind::Yaml => "yaml",
         }
     }
 }
@@ -186,6 +194,8 @@ mod tests {
             Some(FileKind::DockerIgnore)
         );
         assert_eq!(kind("entrypoint.sh"), Some(FileKind::ShellScript));
+        assert_eq!(kind("k8s/deploy.yaml"), Some(FileKind::Yaml));
+        assert_eq!(kind("compose.yml"), Some(FileKind::Yaml));
         assert_eq!(kind("README.md"), None);
         assert_eq!(kind("Dockerfiles"), None);
     }

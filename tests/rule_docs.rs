@@ -4,7 +4,7 @@
 //!
 //! A block's info string is `<lang>[,expect_diagnostic][,name=<path>]`; the language
 //! decides the default file name (`dockerfile` → `Dockerfile`, `dockerignore` →
-//! `.dockerignore`, `sh` → `entrypoint.sh`). Blocks in other languages (`toml`, `text`)
+//! `.dockerignore`, `sh` → `entrypoint.sh`, `yaml` → `k8s/manifest.yaml`). Blocks in other languages (`toml`, `text`)
 //! are not linted.
 
 use deploylint::engine::RuleSet;
@@ -21,6 +21,7 @@ fn default_name(lang: &str) -> Option<&'static str> {
         "dockerfile" => Some("Dockerfile"),
         "dockerignore" => Some(".dockerignore"),
         "sh" => Some("entrypoint.sh"),
+        "yaml" => Some("k8s/manifest.yaml"),
         _ => None,
     }
 }

@@ -13,6 +13,7 @@ pub use selection::{RuleSelector, RuleSet, SelectorError};
 
 use crate::diagnostic::{Diagnostic, Label, Location, Severity};
 use crate::parse::dockerignore::DockerIgnore;
+use crate::parse::kubernetes::Manifests;
 use crate::project::{DockerfileModel, Project};
 use crate::source::{FileKind, SourceFile};
 use crate::span::Span;
@@ -26,6 +27,8 @@ pub enum Check {
     Dockerfile(fn(&DockerfileModel, &mut Context)),
     /// A per-file rule over one `.dockerignore`.
     DockerIgnore(fn(&DockerIgnore, &mut Context)),
+    /// A per-file rule over one Kubernetes manifest file.
+    Kubernetes(fn(&Manifests, &mut Context)),
     /// A rule over the whole project (several files at once).
     Project(fn(&Project, &mut Context)),
 }

@@ -65,6 +65,7 @@ fn lint_one_file(input: Input, rules: &RuleSet) -> (ParsedFile, Vec<Diagnostic>)
                 tree: empty_tree(kind),
                 source: backup,
                 errors: Vec::new(),
+                note: None,
             };
             (parsed, diagnostics)
         }
@@ -105,6 +106,7 @@ fn per_file_diagnostics(
         match (check, &parsed.tree) {
             (Check::Dockerfile(check), Tree::Dockerfile(model)) => check(model, &mut cx),
             (Check::DockerIgnore(check), Tree::DockerIgnore(ignore)) => check(ignore, &mut cx),
+            (Check::Kubernetes(check), Tree::Kubernetes(manifests)) => check(manifests, &mut cx),
             _ => {}
         }
     }
@@ -182,6 +184,7 @@ fn empty_tree(kind: FileKind) -> Tree {
         FileKind::Dockerfile => Tree::Dockerfile(Box::default()),
         FileKind::DockerIgnore => Tree::DockerIgnore(Default::default()),
         FileKind::ShellScript => Tree::ShellScript(Default::default()),
+        FileKind::Yaml => Tree::OtherYaml(crate::parse::kubernetes::YamlFileKind::Other),
     }
 }
 

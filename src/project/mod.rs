@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 pub use dockerfile::{DockerfileModel, is_dev_dockerfile, is_dev_name};
 
 use crate::parse::dockerignore::DockerIgnore;
+use crate::parse::kubernetes::{self, Manifests, YamlFileKind};
 use crate::parse::shell::Script;
 use crate::parse::{self, SyntaxError};
 use crate::source::{FileKind, SourceFile};
@@ -25,6 +26,11 @@ pub enum Tree {
     DockerIgnore(DockerIgnore),
     /// A shell script.
     ShellScript(Script),
+    /// Kubernetes manifests.
+    Kubernetes(Box<Manifests>),
+    /// YAML that is not a plain manifest (Helm templates, compose, CI workflows, ...):
+    /// recognised and not linted as Kubernetes.
+    OtherYaml(YamlFileKind),
 }
 
 /// One file, parsed.
@@ -36,6 +42,8 @@ pub struct ParsedFile {
     pub tree: Tree,
     /// Syntax errors met while parsing.
     pub errors: Vec<SyntaxError>,
+    /// Why the file was recognised but not linted, if it was not (a Helm template).
+    pub note: Option<String>,
 }
 
 impl ParsedFile {
@@ -59,11 +67,22 @@ impl ParsedFile {
                 let errors = script.errors.clone();
                 (Tree::ShellScript(script), errors)
             }
+            FileKind::Yaml => match kubernetes::classify(source.path(), source.text()) {
+                YamlFileKind::Manifest => {
+                    let parsed = kubernetes::parse_manifests(source.text());
+                    (Tree::Kubernetes(Box::new(parsed.tree)), parsed.errors)
+                }
+                other => (Tree::OtherYaml(other), Vec::new()),
+            },
         };
+        let note = matches!(tree, Tree::OtherYaml(YamlFileKind::HelmTemplate)).then(|| {
+            "skipped: a Helm template (`{{ }}`) is not YAML until it is rendered".to_string()
+        });
         ParsedFile {
             source,
             tree,
             errors,
+            note,
         }
     }
 }
@@ -107,6 +126,14 @@ impl Project {
     pub fn dockerfiles(&self) -> impl Iterator<Item = (&SourceFile, &DockerfileModel)> {
         self.files.iter().filter_map(|f| match &f.tree {
             Tree::Dockerfile(model) => Some((&f.source, model.as_ref())),
+            _ => None,
+        })
+    }
+
+    /// Every Kubernetes manifest file with its objects.
+    pub fn manifests(&self) -> impl Iterator<Item = (&SourceFile, &Manifests)> {
+        self.files.iter().filter_map(|f| match &f.tree {
+            Tree::Kubernetes(manifests) => Some((&f.source, manifests.as_ref())),
             _ => None,
         })
     }

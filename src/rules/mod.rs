@@ -9,25 +9,16 @@ use crate::engine::{Check, RuleCode};
 use crate::source::FileKind;
 
 /// Every rule with its check, sorted by code.
+#[rustfmt::skip]
 pub static CHECKS: &[(RuleCode, Check)] = &[
     // Dockerfile
     (RuleCode::DF000, Check::Syntax(FileKind::Dockerfile)),
     // .dockerignore
     (RuleCode::DI000, Check::Syntax(FileKind::DockerIgnore)),
-    (
-        RuleCode::DI001,
-        Check::Project(dockerignore::dockerignore_missing::check),
-    ),
-    (
-        RuleCode::DI002,
-        Check::Project(dockerignore::secrets_in_context::check),
-    ),
-    (
-        RuleCode::DI003,
-        Check::Project(dockerignore::bloat_in_context::check),
-    ),
-    (
-        RuleCode::DI004,
-        Check::Project(dockerignore::reinclude_secret::check),
-    ),
+    (RuleCode::DI001, Check::Project(dockerignore::dockerignore_missing::check)),
+    (RuleCode::DI002, Check::Project(dockerignore::secrets_in_context::check)),
+    (RuleCode::DI003, Check::Project(dockerignore::bloat_in_context::check)),
+    (RuleCode::DI004, Check::Project(dockerignore::reinclude_secret::check)),
+    // Kubernetes
+    (RuleCode::K8S000, Check::Syntax(FileKind::Yaml)),
 ];
