@@ -115,6 +115,12 @@ impl SourceFile {
         (SourceFile::new(path, kind, text), issue)
     }
 
+    /// The same file under another path (for reports shown relative to a directory).
+    pub fn with_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.path = path.into();
+        self
+    }
+
     /// The path as given to the linter.
     pub fn path(&self) -> &Path {
         &self.path

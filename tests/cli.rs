@@ -38,6 +38,8 @@ fn stdin_is_linted_as_the_named_file() {
             "-",
             "--stdin-filename",
             "Dockerfile",
+            "--select",
+            "DF000",
             "--format",
             "concise",
         ],
@@ -90,6 +92,8 @@ fn json_output_has_the_versioned_schema() {
             "-",
             "--stdin-filename",
             "Dockerfile",
+            "--select",
+            "DF000",
             "--format",
             "json",
         ],
@@ -113,7 +117,14 @@ fn json_output_has_the_versioned_schema() {
 #[test]
 fn human_output_shows_the_source_line_and_code() {
     let output = deploylint(
-        &["check", "-", "--stdin-filename", "Dockerfile"],
+        &[
+            "check",
+            "-",
+            "--stdin-filename",
+            "Dockerfile",
+            "--select",
+            "DF000",
+        ],
         Some(BROKEN),
     );
     let text = stdout(&output);
@@ -152,6 +163,8 @@ fn missing_path_gives_exit_code_2_after_the_other_files() {
             "check",
             "--format",
             "concise",
+            "--select",
+            "DF000",
             dockerfile.to_str().expect("utf-8 path"),
             missing.to_str().expect("utf-8 path"),
         ],

@@ -165,10 +165,20 @@ fn commands_of(instruction: &Instruction) -> Script {
     match &instruction.kind {
         InstructionKind::Run(run) => {
             let mut script = command_script(&run.command);
-            for heredoc in &run.heredocs {
-                let body = shell::parse(&heredoc.body);
-                script.commands.extend(body.commands);
-                script.errors.extend(body.errors);
+            // `RUN <<EOF` (or `RUN bash <<EOF`) runs the body as a script; in
+            // `RUN python3 <<EOF` the body is another program's input, not shell.
+            let mut programs = script.commands.iter().filter(|c| !c.words.is_empty());
+            let body_is_script = match (programs.next(), programs.next()) {
+                (None, _) => true,
+                (Some(only), None) => only.args().is_empty() && only.name().is_some_and(is_shell),
+                _ => false,
+            };
+            if body_is_script {
+                for heredoc in &run.heredocs {
+                    let body = shell::parse(&heredoc.body);
+                    script.commands.extend(body.commands);
+                    script.errors.extend(body.errors);
+                }
             }
             script
         }
@@ -177,6 +187,14 @@ fn commands_of(instruction: &Instruction) -> Script {
         | InstructionKind::Healthcheck(Healthcheck::Cmd(command)) => command_script(command),
         _ => Script::default(),
     }
+}
+
+/// Whether a program is a POSIX-like shell that reads a script from its input.
+fn is_shell(program: &str) -> bool {
+    matches!(
+        shell::program_basename(program),
+        "sh" | "bash" | "dash" | "ash" | "zsh" | "ksh"
+    )
 }
 
 /// A command's script: the parsed shell text, the parsed string of an exec-form
@@ -228,6 +246,14 @@ mod tests {
         };
         assert_eq!(names(1), ["apt-get", "apt-get"]);
         assert_eq!(names(2), ["pip"]);
+        let python = model("FROM a\nRUN python3 <<EOF\nimport os\nEOF\n");
+        let commands: Vec<_> = python
+            .script(1)
+            .commands
+            .iter()
+            .filter_map(|c| c.name())
+            .collect();
+        assert_eq!(commands, ["python3"]);
         assert_eq!(names(3), ["exec"]);
         assert!(m.script(0).commands.is_empty());
         assert!(m.script(99).commands.is_empty());

@@ -14,38 +14,14 @@ use crate::source::FileKind;
 pub static CHECKS: &[(RuleCode, Check)] = &[
     // Dockerfile
     (RuleCode::DF000, Check::Syntax(FileKind::Dockerfile)),
-    (
-        RuleCode::DF004,
-        Check::Dockerfile(dockerfile::runs_as_root::check),
-    ),
-    (
-        RuleCode::DF005,
-        Check::Dockerfile(dockerfile::build_tools_in_runtime::check),
-    ),
-    (
-        RuleCode::DF007,
-        Check::Dockerfile(dockerfile::pip_cache_kept::check),
-    ),
-    (
-        RuleCode::DF008,
-        Check::Dockerfile(dockerfile::apt_lists_kept::check),
-    ),
-    (
-        RuleCode::DF009,
-        Check::Dockerfile(dockerfile::secret_in_image::check),
-    ),
-    (
-        RuleCode::DF010,
-        Check::Dockerfile(dockerfile::dependencies_after_code::check),
-    ),
-    (
-        RuleCode::DF011,
-        Check::Dockerfile(dockerfile::user_created_after_copy::check),
-    ),
-    (
-        RuleCode::DF014,
-        Check::Dockerfile(dockerfile::base_image_unpinned::check),
-    ),
+    (RuleCode::DF004, Check::Dockerfile(dockerfile::runs_as_root::check)),
+    (RuleCode::DF005, Check::Dockerfile(dockerfile::build_tools_in_runtime::check)),
+    (RuleCode::DF007, Check::Dockerfile(dockerfile::pip_cache_kept::check)),
+    (RuleCode::DF008, Check::Dockerfile(dockerfile::apt_lists_kept::check)),
+    (RuleCode::DF009, Check::Dockerfile(dockerfile::secret_in_image::check)),
+    (RuleCode::DF010, Check::Dockerfile(dockerfile::dependencies_after_code::check)),
+    (RuleCode::DF011, Check::Dockerfile(dockerfile::user_created_after_copy::check)),
+    (RuleCode::DF014, Check::Dockerfile(dockerfile::base_image_unpinned::check)),
     // .dockerignore
     (RuleCode::DI000, Check::Syntax(FileKind::DockerIgnore)),
     (RuleCode::DI001, Check::Project(dockerignore::dockerignore_missing::check)),

@@ -67,18 +67,18 @@ pub fn lint_case(case: &Case, code: RuleCode) -> LintReport {
 }
 
 /// Renders a report for a snapshot: human format without colour, paths relative to the
-/// fixture directory.
+/// fixture directory (so snapshots do not depend on where the repository is checked out).
 pub fn render_for_snapshot(report: &LintReport, case: &Case) -> String {
-    let text = output::render(
-        report,
+    let mut report = report.clone();
+    report.relativize(case.path.parent().unwrap_or(Path::new("")));
+    output::render(
+        &report,
         Format::Human,
         RenderOptions {
             color: false,
             width: 100,
         },
-    );
-    let parent = case.path.parent().unwrap_or(Path::new(""));
-    text.replace(&format!("{}/", parent.display()), "")
+    )
 }
 
 /// `(line, code)` pairs announced by `# expect: CODE[, CODE]` comments in the case's files:
