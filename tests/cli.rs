@@ -17,7 +17,8 @@ fn deploylint(args: &[&str], stdin: Option<&str>) -> Output {
     if let Some(text) = stdin
         && let Some(mut pipe) = child.stdin.take()
     {
-        pipe.write_all(text.as_bytes()).expect("write stdin");
+        // The command may exit before reading stdin (a usage error): ignore a broken pipe.
+        let _ = pipe.write_all(text.as_bytes());
     }
     drop(child.stdin.take());
     child.wait_with_output().expect("wait for deploylint")

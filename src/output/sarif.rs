@@ -130,8 +130,12 @@ fn section(docs: &str, title: &str) -> Option<String> {
         .skip(start + 1)
         .take_while(|line| !line.starts_with("## "))
         .collect();
-    let text = body.join("\n").trim().to_string();
-    (!text.is_empty()).then_some(text)
+    let paragraphs: Vec<String> = body
+        .split(|line| line.trim().is_empty())
+        .map(|lines| lines.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect();
+    (!paragraphs.is_empty()).then(|| paragraphs.join("\n\n"))
 }
 
 fn physical_location(report: &LintReport, location: &Location) -> Value {
