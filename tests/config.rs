@@ -291,3 +291,58 @@ fn a_baseline_hides_known_findings_even_after_edits_above_them() {
         "Dockerfile:7:1: DF000 unknown instruction \"COPYY\" [error]\n"
     );
 }
+
+/// The keys a table accepts, read from the error for an unknown one.
+fn accepted_keys(toml: &str) -> Vec<String> {
+    let error = deploylint::config::parse(Path::new("deploylint.toml"), toml)
+        .expect_err("an unknown key")
+        .message;
+    let (_, list) = error.split_once("expected one of ").expect("the key list");
+    list.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_readme_example_is_valid_and_documents_every_setting() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let section = readme
+        .split("\n## Configuration\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("a Configuration section");
+    let example = section
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|block| block.split("```").next())
+        .expect("a toml example");
+    let path = Path::new("pyproject.toml");
+    let options = deploylint::config::parse(path, example).expect("the example parses");
+    let file = deploylint::config::ConfigFile {
+        path: path.to_path_buf(),
+        text: example.to_string(),
+        options,
+    };
+    let settings =
+        deploylint::Settings::resolve(Some(&file), &deploylint::config::Overrides::default())
+            .expect("the example resolves");
+    assert_eq!(settings.facts.worker_memory, Some(512 * 1024 * 1024));
+    assert_eq!(settings.facts.services.len(), 1);
+    let keys = accepted_keys("zzz = 1\n");
+    assert_eq!(keys.len(), 15, "{keys:?}");
+    for key in keys {
+        assert!(
+            section.contains(&format!("{key} =")) || section.contains(&format!("deploylint.{key}")),
+            "README's Configuration does not show `{key}`"
+        );
+    }
+    for key in accepted_keys("[[service]]\nzzz = 1\n") {
+        assert!(
+            example.contains(&format!("{key} =")),
+            "README's example service does not show `{key}`"
+        );
+    }
+}
