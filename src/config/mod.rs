@@ -894,6 +894,28 @@ mod tests {
     }
 
     #[test]
+    fn rule_options_deserialize_into_the_rules_struct() {
+        #[derive(serde::Deserialize, Default, Debug, PartialEq)]
+        #[serde(default, rename_all = "kebab-case")]
+        struct Limits {
+            max_workers: u32,
+            label: String,
+        }
+        let mut options = RuleOptions::default();
+        assert_eq!(options.get::<Limits>(RuleCode::DI003), Limits::default());
+        options.set(RuleCode::DI003, "max-workers", toml::Value::Integer(8));
+        assert_eq!(
+            options.get::<Limits>(RuleCode::DI003),
+            Limits {
+                max_workers: 8,
+                label: String::new()
+            }
+        );
+        options.set(RuleCode::DI003, "max-workers", toml::Value::Integer(-1));
+        assert_eq!(options.get::<Limits>(RuleCode::DI003), Limits::default());
+    }
+
+    #[test]
     fn option_values_must_have_the_documented_type() {
         assert!(same_type("3", &toml::Value::Integer(5)));
         assert!(!same_type("3", &toml::Value::String("5".into())));
