@@ -97,6 +97,10 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     /// What to do about it.
     pub help: Option<String>,
+    /// Places holding secret values (a token in `ENV API_TOKEN=...`): every output
+    /// format masks their text, in source snippets and wherever it would appear in a
+    /// message, help or label. Rules set it with `Report::redact`.
+    pub redact: Vec<Location>,
 }
 
 impl Diagnostic {

@@ -16,6 +16,7 @@
 //! assert_eq!(syntax.map(|d| d.location.start.line), Some(2));
 //! ```
 
+pub mod baseline;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
@@ -26,6 +27,7 @@ pub mod project;
 pub mod rules;
 pub mod source;
 pub mod span;
+pub mod suppress;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -99,6 +101,16 @@ impl LintReport {
     pub fn file(&self, path: &Path) -> Option<&SourceFile> {
         self.files.iter().find(|f| f.path() == path)
     }
+
+    /// Adds the results of another run (paths linted under another configuration) and
+    /// restores the output order.
+    pub fn merge(&mut self, other: LintReport) {
+        self.diagnostics.extend(other.diagnostics);
+        diagnostic::sort_and_dedup(&mut self.diagnostics);
+        self.files.extend(other.files);
+        self.notes.extend(other.notes);
+        self.io_problems.extend(other.io_problems);
+    }
 }
 
 /// The entry point for embedders, the CLI and the editor shim.
@@ -138,6 +150,9 @@ impl Linter {
         let mut notes = Vec::new();
         let mut problems = found.problems;
         for (path, kind) in &found.files {
+            if self.settings.is_excluded(path) {
+                continue;
+            }
             match discover::read_file(path, *kind, self.settings.max_file_size) {
                 ReadOutcome::Source(source, decode_issue) => inputs.push(Input {
                     source,
@@ -189,7 +204,7 @@ impl Linter {
         notes: Vec<Note>,
         io_problems: Vec<IoProblem>,
     ) -> LintReport {
-        let (diagnostics, parsed) = run(inputs, inventory, &self.settings.rules);
+        let (diagnostics, parsed) = run(inputs, inventory, &self.settings, suppress::Date::today());
         let mut notes = notes;
         let mut files = Vec::with_capacity(parsed.len());
         for file in parsed {

@@ -6,9 +6,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use deploylint::engine::{RuleSelector, RuleSet};
+use deploylint::baseline::Baseline;
+use deploylint::config::{self, Overrides};
+use deploylint::engine::RuleSelector;
 use deploylint::output::{self, Format, RenderOptions};
-use deploylint::{Linter, RULES, RuleCode, Settings, Severity};
+use deploylint::{LintReport, Linter, RULES, RuleCode, Settings, Severity};
 
 #[derive(Parser)]
 #[command(
@@ -24,7 +26,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Lint files and directories (default: the current directory). `-` reads stdin.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule.
     Rules,
     /// Show a rule's documentation.
@@ -41,18 +43,44 @@ struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     format: FormatArg,
-    /// Lowest severity that makes the exit code 1.
-    #[arg(long, value_enum, default_value_t = SeverityArg::Warning)]
-    fail_on: SeverityArg,
+    /// Lowest severity that makes the exit code 1 (default: the configuration's
+    /// `fail-on`, else `warning`).
+    #[arg(long, value_enum)]
+    fail_on: Option<SeverityArg>,
     /// The file name to lint stdin as (decides its kind), with `-`.
     #[arg(long)]
     stdin_filename: Option<PathBuf>,
-    /// Run only these rules (codes, prefixes such as `DF`, or names), comma-separated.
+    /// Run only these rules (codes, prefixes such as `DF`, or names), comma-separated;
+    /// replaces the configuration's `select`.
     #[arg(long, value_delimiter = ',')]
-    select: Vec<String>,
+    select: Option<Vec<String>>,
+    /// Also run these rules, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    extend_select: Vec<String>,
     /// Do not run these rules (codes, prefixes or names), comma-separated.
     #[arg(long, value_delimiter = ',')]
     ignore: Vec<String>,
+    /// Also skip files and directories matching these globs, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    extend_exclude: Vec<String>,
+    /// Use this configuration file instead of discovering one.
+    #[arg(long, conflicts_with = "isolated")]
+    config: Option<PathBuf>,
+    /// Ignore every configuration file.
+    #[arg(long)]
+    isolated: bool,
+    /// Write the output to this file instead of standard output.
+    #[arg(long)]
+    output_file: Option<PathBuf>,
+    /// Print how many findings each rule reported instead of the findings.
+    #[arg(long)]
+    statistics: bool,
+    /// Record the current findings in this baseline file, then exit 0.
+    #[arg(long, conflicts_with = "baseline")]
+    write_baseline: Option<PathBuf>,
+    /// Report only findings not recorded in this baseline file.
+    #[arg(long)]
+    baseline: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -60,6 +88,10 @@ enum FormatArg {
     Human,
     Concise,
     Json,
+    Sarif,
+    Github,
+    Gitlab,
+    Checkstyle,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -82,7 +114,7 @@ impl From<SeverityArg> for Severity {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(*args),
         Command::Rules => {
             print_rules();
             0
@@ -92,82 +124,161 @@ fn main() -> ExitCode {
     ExitCode::from(u8::try_from(code).unwrap_or(2))
 }
 
-fn check(args: CheckArgs) -> i32 {
-    let rules = match rule_set(&args.select, &args.ignore) {
-        Ok(rules) => rules,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return 2;
+/// The paths linted under one configuration.
+struct Group {
+    config: Option<PathBuf>,
+    paths: Vec<PathBuf>,
+}
+
+/// Groups `paths` by the configuration file that applies to each.
+fn groups(args: &CheckArgs, paths: &[PathBuf]) -> Vec<Group> {
+    if args.isolated {
+        return vec![Group {
+            config: None,
+            paths: paths.to_vec(),
+        }];
+    }
+    if let Some(config) = &args.config {
+        return vec![Group {
+            config: Some(config.clone()),
+            paths: paths.to_vec(),
+        }];
+    }
+    let mut groups: Vec<Group> = Vec::new();
+    for path in paths {
+        let found = config::find(path);
+        match groups.iter_mut().find(|g| g.config == found) {
+            Some(group) => group.paths.push(path.clone()),
+            None => groups.push(Group {
+                config: found,
+                paths: vec![path.clone()],
+            }),
         }
+    }
+    groups
+}
+
+fn check(args: CheckArgs) -> i32 {
+    let overrides = Overrides {
+        select: args.select.clone(),
+        extend_select: args.extend_select.clone(),
+        ignore: args.ignore.clone(),
+        fail_on: args.fail_on.map(Severity::from),
+        extend_exclude: args.extend_exclude.clone(),
     };
-    let fail_on = Severity::from(args.fail_on);
-    let mut settings = Settings::with_rules(rules);
-    settings.fail_on = fail_on;
-    let linter = Linter::new(settings);
-    let report = if args.paths.len() == 1 && args.paths[0].as_os_str() == "-" {
-        let Some(name) = args.stdin_filename else {
+    let stdin = args.paths.len() == 1 && args.paths[0].as_os_str() == "-";
+    let stdin_name = if stdin {
+        let Some(name) = args.stdin_filename.clone() else {
             eprintln!("error: reading stdin (`-`) needs --stdin-filename to know the file's kind");
             return 2;
         };
-        let mut bytes = Vec::new();
-        if let Err(error) = std::io::stdin().read_to_end(&mut bytes) {
-            eprintln!("error: cannot read stdin: {error}");
+        Some(name)
+    } else {
+        None
+    };
+    let paths = match &stdin_name {
+        Some(name) => vec![name.clone()],
+        None if args.paths.is_empty() => vec![PathBuf::from(".")],
+        None => args.paths.clone(),
+    };
+    let mut report = LintReport::default();
+    let mut exit_code = 0;
+    for group in groups(&args, &paths) {
+        let file = match group.config.as_deref().map(config::load).transpose() {
+            Ok(file) => file,
+            Err(error) => {
+                eprintln!("error: {error}");
+                return 2;
+            }
+        };
+        let settings = match Settings::resolve(file.as_ref(), &overrides) {
+            Ok(settings) => settings,
+            Err(error) => {
+                eprintln!("error: {error}");
+                return 2;
+            }
+        };
+        let linter = Linter::new(settings);
+        let mut part = match &stdin_name {
+            Some(name) => {
+                let mut bytes = Vec::new();
+                if let Err(error) = std::io::stdin().read_to_end(&mut bytes) {
+                    eprintln!("error: cannot read stdin: {error}");
+                    return 2;
+                }
+                linter.lint_bytes(name, &bytes)
+            }
+            None => linter.lint_paths(&group.paths),
+        };
+        let baseline_path = args
+            .baseline
+            .clone()
+            .or_else(|| linter.settings().baseline.clone())
+            .filter(|_| args.write_baseline.is_none());
+        if let Some(path) = baseline_path {
+            match Baseline::read(&path) {
+                Ok(baseline) => {
+                    baseline.filter(&mut part);
+                }
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return 2;
+                }
+            }
+        }
+        exit_code = exit_code.max(part.exit_code(linter.settings().fail_on));
+        report.merge(part);
+    }
+    if let Some(path) = &args.write_baseline {
+        let baseline = Baseline::from_report(&report);
+        if let Err(message) = baseline.write(path) {
+            eprintln!("error: {message}");
             return 2;
         }
-        linter.lint_bytes(&name, &bytes)
-    } else {
-        let paths = if args.paths.is_empty() {
-            vec![PathBuf::from(".")]
-        } else {
-            args.paths
-        };
-        linter.lint_paths(&paths)
-    };
+        eprintln!(
+            "wrote {} finding(s) to the baseline {}",
+            baseline.findings.len(),
+            path.display()
+        );
+        return if report.io_problems.is_empty() { 0 } else { 2 };
+    }
     let format = match args.format {
         FormatArg::Human => Format::Human,
         FormatArg::Concise => Format::Concise,
         FormatArg::Json => Format::Json,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Github => Format::Github,
+        FormatArg::Gitlab => Format::Gitlab,
+        FormatArg::Checkstyle => Format::Checkstyle,
     };
     let stdout = std::io::stdout();
-    let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = args.output_file.is_none()
+        && stdout.is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let width = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
         .unwrap_or(100);
-    let text = output::render(&report, format, RenderOptions { color, width });
-    let mut lock = stdout.lock();
-    if lock
-        .write_all(text.as_bytes())
-        .and_then(|()| lock.flush())
-        .is_err()
-    {
+    let text = if args.statistics {
+        output::render_statistics(&report, format)
+    } else {
+        output::render(&report, format, RenderOptions { color, width })
+    };
+    let written = match &args.output_file {
+        Some(path) => std::fs::write(path, text.as_bytes()).map_err(|error| {
+            eprintln!("error: cannot write {}: {error}", path.display());
+        }),
+        None => {
+            let mut lock = stdout.lock();
+            lock.write_all(text.as_bytes())
+                .and_then(|()| lock.flush())
+                .map_err(|_| ())
+        }
+    };
+    if written.is_err() {
         return 2;
     }
-    report.exit_code(fail_on)
-}
-
-fn rule_set(select: &[String], ignore: &[String]) -> Result<RuleSet, String> {
-    let parse = |items: &[String]| -> Result<Vec<RuleSelector>, String> {
-        items
-            .iter()
-            .filter(|s| !s.trim().is_empty())
-            .map(|s| RuleSelector::parse(s).map_err(|e| e.to_string()))
-            .collect()
-    };
-    let selected = parse(select)?;
-    let mut rules = if selected.is_empty() {
-        RuleSet::all()
-    } else {
-        let mut set = RuleSet::empty();
-        for selector in &selected {
-            set.insert_matching(selector);
-        }
-        set
-    };
-    for selector in parse(ignore)? {
-        rules.remove_matching(&selector);
-    }
-    Ok(rules)
+    exit_code
 }
 
 fn print_rules() {

@@ -10,7 +10,9 @@ mod selection;
 
 pub use meta::{Category, FixAvailability, RULES, RuleCode, RuleMeta, RuleOption, RuleStatus};
 pub use selection::{RuleSelector, RuleSet, SelectorError};
+pub(crate) use selection::{nearest, nearest_word};
 
+use crate::config::RuleOptions;
 use crate::diagnostic::{Diagnostic, Label, Location, Severity};
 use crate::parse::dockerignore::DockerIgnore;
 use crate::parse::kubernetes::Manifests;
@@ -31,6 +33,9 @@ pub enum Check {
     Kubernetes(fn(&Manifests, &mut Context)),
     /// A rule over the whole project (several files at once).
     Project(fn(&Project, &mut Context)),
+    /// Reported by the suppression pass (`crate::suppress`) about the suppression
+    /// comments themselves, after every other rule ran.
+    Suppression,
 }
 
 /// What a rule reports: the message and help of one finding. The code, name and default
@@ -49,6 +54,7 @@ pub trait Violation {
 /// Collects the diagnostics of the rules run over one file (or over the project).
 pub struct Context<'a> {
     file: Option<&'a SourceFile>,
+    options: Option<&'a RuleOptions>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -57,6 +63,7 @@ impl<'a> Context<'a> {
     pub fn for_file(file: &'a SourceFile) -> Self {
         Context {
             file: Some(file),
+            options: None,
             diagnostics: Vec::new(),
         }
     }
@@ -65,8 +72,21 @@ impl<'a> Context<'a> {
     pub fn for_project() -> Self {
         Context {
             file: None,
+            options: None,
             diagnostics: Vec::new(),
         }
+    }
+
+    /// The same context, giving rules the configured per-rule options.
+    pub fn with_options(mut self, options: &'a RuleOptions) -> Self {
+        self.options = Some(options);
+        self
+    }
+
+    /// The configured options of rule `code` as its options struct (every field
+    /// `#[serde(default)]`), or the defaults.
+    pub fn options<T: serde::de::DeserializeOwned + Default>(&self, code: RuleCode) -> T {
+        self.options.map(|o| o.get(code)).unwrap_or_default()
     }
 
     /// The file the per-file rules are looking at.
@@ -108,6 +128,7 @@ impl<'a> Context<'a> {
             location: Location::new(file, span),
             labels: Vec::new(),
             help: violation.help(),
+            redact: Vec::new(),
         };
         Report {
             sink: &mut self.diagnostics,
@@ -140,6 +161,15 @@ impl Report<'_> {
                 location: Location::new(file, span),
                 message: message.into(),
             });
+        }
+        self
+    }
+
+    /// Marks `span` of `file` as a secret: its text is masked in every output format
+    /// (source snippets included) and never appears in messages.
+    pub fn redact(mut self, file: &SourceFile, span: Span) -> Self {
+        if let Some(diagnostic) = &mut self.diagnostic {
+            diagnostic.redact.push(Location::new(file, span));
         }
         self
     }

@@ -5,11 +5,13 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 
 use super::{Check, Context, RuleCode, RuleSet};
+use crate::config::{RuleOptions, Settings};
 use crate::diagnostic::{Diagnostic, Location, sort_and_dedup};
 use crate::project::{ParsedFile, Project, Tree};
 use crate::rules::CHECKS;
 use crate::source::{DecodeIssue, FileKind, SourceFile};
 use crate::span::Span;
+use crate::suppress::{self, Date};
 
 /// A file to lint, with any problem met while decoding it.
 #[derive(Debug)]
@@ -20,14 +22,19 @@ pub struct Input {
     pub decode_issue: Option<DecodeIssue>,
 }
 
-/// Runs every enabled rule over `inputs`; returns the sorted diagnostics and the parsed
-/// files.
+/// Runs every enabled rule over `inputs`, then applies `per-file-ignores` and inline
+/// suppressions (reporting unused, invalid and expired ones), then severity overrides,
+/// and sorts; returns the diagnostics and the parsed files. `today` decides which
+/// suppressions have expired.
 pub fn run(
     inputs: Vec<Input>,
     inventory: BTreeSet<PathBuf>,
-    rules: &RuleSet,
+    settings: &Settings,
+    today: Date,
 ) -> (Vec<Diagnostic>, Vec<ParsedFile>) {
-    let per_file = map_parallel(inputs, |input| lint_one_file(input, rules));
+    let rules = &settings.rules;
+    let options = &settings.rule_options;
+    let per_file = map_parallel(inputs, |input| lint_one_file(input, rules, options));
     let mut diagnostics = Vec::new();
     let mut files = Vec::with_capacity(per_file.len());
     for (parsed, found) in per_file {
@@ -35,14 +42,25 @@ pub fn run(
         files.push(parsed);
     }
     let project = Project::new(files, inventory);
-    diagnostics.extend(run_project_rules(&project, rules));
+    diagnostics.extend(run_project_rules(&project, rules, options));
+    let files = project.into_files();
+    let mut diagnostics = suppress::apply(diagnostics, &files, settings, today);
+    for diagnostic in &mut diagnostics {
+        if let Some(severity) = settings.severity.get(diagnostic.code) {
+            diagnostic.severity = severity;
+        }
+    }
     sort_and_dedup(&mut diagnostics);
-    (diagnostics, project.into_files())
+    (diagnostics, files)
 }
 
 /// Parses one file and runs its kind's per-file rules, behind a panic net so one bad
 /// file never ends the run.
-fn lint_one_file(input: Input, rules: &RuleSet) -> (ParsedFile, Vec<Diagnostic>) {
+fn lint_one_file(
+    input: Input,
+    rules: &RuleSet,
+    options: &RuleOptions,
+) -> (ParsedFile, Vec<Diagnostic>) {
     let Input {
         source,
         decode_issue,
@@ -51,7 +69,7 @@ fn lint_one_file(input: Input, rules: &RuleSet) -> (ParsedFile, Vec<Diagnostic>)
     let backup = source.clone();
     let outcome = catch_unwind(AssertUnwindSafe(move || {
         let parsed = ParsedFile::parse(source);
-        let diagnostics = per_file_diagnostics(&parsed, decode_issue.as_ref(), rules);
+        let diagnostics = per_file_diagnostics(&parsed, decode_issue.as_ref(), rules, options);
         (parsed, diagnostics)
     }));
     match outcome {
@@ -76,9 +94,10 @@ fn per_file_diagnostics(
     parsed: &ParsedFile,
     decode_issue: Option<&DecodeIssue>,
     rules: &RuleSet,
+    options: &RuleOptions,
 ) -> Vec<Diagnostic> {
     let source = &parsed.source;
-    let mut cx = Context::for_file(source);
+    let mut cx = Context::for_file(source).with_options(options);
     if let Some(code) = syntax_code(source.kind()).filter(|c| rules.contains(*c)) {
         if let Some(DecodeIssue::InvalidUtf8 { offset }) = decode_issue {
             cx.push(syntax_diagnostic(
@@ -113,7 +132,7 @@ fn per_file_diagnostics(
     cx.into_diagnostics()
 }
 
-fn run_project_rules(project: &Project, rules: &RuleSet) -> Vec<Diagnostic> {
+fn run_project_rules(project: &Project, rules: &RuleSet, options: &RuleOptions) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for (code, check) in CHECKS {
         let Check::Project(check) = check else {
@@ -123,7 +142,7 @@ fn run_project_rules(project: &Project, rules: &RuleSet) -> Vec<Diagnostic> {
             continue;
         }
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            let mut cx = Context::for_project();
+            let mut cx = Context::for_project().with_options(options);
             check(project, &mut cx);
             cx.into_diagnostics()
         }));
@@ -159,6 +178,7 @@ fn syntax_diagnostic(file: &SourceFile, code: RuleCode, span: Span, message: Str
         location: Location::new(file, span),
         labels: Vec::new(),
         help: None,
+        redact: Vec::new(),
     }
 }
 

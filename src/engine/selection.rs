@@ -172,6 +172,18 @@ pub(crate) fn nearest(text: &str) -> Option<String> {
         })
 }
 
+/// The candidate closest to `text` (edit distance at most 3, and less than the length
+/// of `text`), if any: for suggesting keys, options and directive words.
+pub(crate) fn nearest_word<'c>(text: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    let limit = 3.min(text.chars().count().saturating_sub(1));
+    candidates
+        .iter()
+        .map(|candidate| (edit_distance(text, candidate), *candidate))
+        .filter(|(distance, _)| *distance <= limit)
+        .min()
+        .map(|(_, candidate)| candidate)
+}
+
 /// Levenshtein distance over characters.
 pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::fingerprint::fingerprints;
 use crate::LintReport;
 use crate::diagnostic::{Diagnostic, Location, Severity};
 
@@ -31,6 +32,7 @@ struct JsonDiagnostic<'a> {
     location: JsonLocation,
     labels: Vec<JsonLabel<'a>>,
     help: Option<&'a str>,
+    fingerprint: String,
 }
 
 #[derive(Serialize)]
@@ -91,7 +93,7 @@ fn location(location: &Location) -> JsonLocation {
     }
 }
 
-fn diagnostic(d: &Diagnostic) -> JsonDiagnostic<'_> {
+fn diagnostic(d: &Diagnostic, fingerprint: String) -> JsonDiagnostic<'_> {
     JsonDiagnostic {
         code: d.code.as_str(),
         name: d.name(),
@@ -107,6 +109,7 @@ fn diagnostic(d: &Diagnostic) -> JsonDiagnostic<'_> {
             })
             .collect(),
         help: d.help.as_deref(),
+        fingerprint,
     }
 }
 
@@ -124,7 +127,12 @@ pub fn render(report: &LintReport) -> String {
         version: SCHEMA_VERSION,
         tool: "deploylint",
         tool_version: env!("CARGO_PKG_VERSION"),
-        diagnostics: report.diagnostics.iter().map(diagnostic).collect(),
+        diagnostics: report
+            .diagnostics
+            .iter()
+            .zip(fingerprints(report))
+            .map(|(d, fingerprint)| diagnostic(d, fingerprint))
+            .collect(),
         notes: report
             .notes
             .iter()

@@ -30,4 +30,8 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::DI004, Check::Project(dockerignore::reinclude_secret::check)),
     // Kubernetes
     (RuleCode::K8S000, Check::Syntax(FileKind::Yaml)),
+    // Cross-file; XF9xx: the suppression comments themselves (reported by `crate::suppress`)
+    (RuleCode::XF900, Check::Suppression),
+    (RuleCode::XF901, Check::Suppression),
+    (RuleCode::XF902, Check::Suppression),
 ];
