@@ -212,7 +212,13 @@ pub(crate) fn check(model: &DockerfileModel, cx: &mut Context) {
                 };
                 for pair in pairs {
                     if let Some(finding) = check_pair(keyword, pair) {
-                        cx.report(SecretInImage { finding, in_image }, pair.span);
+                        let file = cx.file();
+                        let mut report = cx.report(SecretInImage { finding, in_image }, pair.span);
+                        if let (Some(file), Some(value)) = (file, &pair.value) {
+                            // The value must not reach any output, snippets included.
+                            report = report.redact(file, value.span);
+                        }
+                        drop(report);
                     }
                 }
             }
