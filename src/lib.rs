@@ -81,6 +81,9 @@ impl LintReport {
             for label in &mut diagnostic.labels {
                 label.location.path = relative(&label.location.path);
             }
+            for secret in &mut diagnostic.redact {
+                secret.path = relative(&secret.path);
+            }
         }
         self.files = std::mem::take(&mut self.files)
             .into_iter()
