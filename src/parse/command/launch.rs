@@ -2,8 +2,8 @@
 
 use super::servers::{self, Program};
 use super::{
-    Invocation, MAX_SHELL_DEPTH, PythonLaunch, Server, ServerCommand, ShellContext, Value,
-    Wrapper, WrapperKind, pick_server,
+    Invocation, MAX_SHELL_DEPTH, PythonLaunch, Server, ServerCommand, ShellContext, Value, Wrapper,
+    WrapperKind, pick_server,
 };
 use crate::parse::shell::{
     Script, SimpleCommand, Word, program_basename, shell_command_string, skip_exec_options,
@@ -142,7 +142,10 @@ fn skip_options(rest: &[Word], takes_value: &[&str], all_long_take_values: bool)
 fn wrapper_step(program: &str, rest: &[Word], env: &mut Vec<Word>) -> Step {
     let second = rest.get(1).map(Word::as_str);
     let (kind, consumed) = match program {
-        "exec" => (WrapperKind::Exec, rest.len() - skip_exec_options(rest).len()),
+        "exec" => (
+            WrapperKind::Exec,
+            rest.len() - skip_exec_options(rest).len(),
+        ),
         "tini" | "tini-static" => (WrapperKind::Tini, skip_options(rest, &["-p", "-e"], false)),
         "dumb-init" => (
             WrapperKind::DumbInit,
@@ -158,7 +161,10 @@ fn wrapper_step(program: &str, rest: &[Word], env: &mut Vec<Word>) -> Step {
         }
         "poetry" | "pipenv" | "pdm" | "hatch" => {
             let (kind, value_options): (_, &[&str]) = match program {
-                "poetry" => (WrapperKind::PoetryRun, &["-C", "--directory", "-P", "--project"]),
+                "poetry" => (
+                    WrapperKind::PoetryRun,
+                    &["-C", "--directory", "-P", "--project"],
+                ),
                 "pipenv" => (WrapperKind::PipenvRun, &["--python"]),
                 "pdm" => (WrapperKind::PdmRun, &["-p", "--project", "--venv"]),
                 _ => (WrapperKind::HatchRun, &["-e", "--env"]),
@@ -217,7 +223,8 @@ fn wrapper_step(program: &str, rest: &[Word], env: &mut Vec<Word>) -> Step {
             if program == "uv" {
                 start = skip_options(rest, UV_VALUE_OPTIONS, false);
                 let subcommand = rest.get(start).map(Word::as_str);
-                if subcommand == Some("tool") && rest.get(start + 1).map(Word::as_str) == Some("run")
+                if subcommand == Some("tool")
+                    && rest.get(start + 1).map(Word::as_str) == Some("run")
                 {
                     start += 1;
                 } else if subcommand != Some("run") {
@@ -286,7 +293,10 @@ fn wrapper_step(program: &str, rest: &[Word], env: &mut Vec<Word>) -> Step {
             ),
         ),
         "nohup" => (WrapperKind::Nohup, 1),
-        "nice" => (WrapperKind::Nice, skip_options(rest, &["-n", "--adjustment"], false)),
+        "nice" => (
+            WrapperKind::Nice,
+            skip_options(rest, &["-n", "--adjustment"], false),
+        ),
         _ => return Step::Program,
     };
     Step::Wrapper(kind, consumed)
@@ -352,7 +362,11 @@ fn parse_python(words: &[Word], at: usize) -> Option<Invocation> {
             break;
         }
         if text.starts_with("--") {
-            i += if text == "--check-hash-based-pycs" { 2 } else { 1 };
+            i += if text == "--check-hash-based-pycs" {
+                2
+            } else {
+                1
+            };
             continue;
         }
         // A cluster of one-letter options: `-u`, `-OO`, `-uB`, `-m module`, `-Xdev`.

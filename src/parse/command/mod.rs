@@ -151,10 +151,15 @@ impl Value {
         Value::from_part(word, 0..word.text.len())
     }
 
-    /// Bytes `range` of the word's text as a value (`80` of `--port=80`).
+    /// Bytes `range` of the word's text as a value (`80` of `--port=80`). The whole
+    /// text keeps the word's span, quotes included.
     pub fn from_part(word: &Word, range: Range<usize>) -> Value {
         let text = word.text.get(range.clone()).unwrap_or("").to_string();
-        let span = word.subspan(range.clone());
+        let span = if range.start == 0 && range.end == word.text.len() {
+            word.span
+        } else {
+            word.subspan(range.clone())
+        };
         let overlapping: Vec<Range<usize>> = word
             .expansion_ranges()
             .iter()
@@ -250,10 +255,7 @@ fn expansion_source(text: &str) -> ValueSource {
 /// `"x"` or `'x'` → `x`.
 fn strip_quotes(text: &str) -> &str {
     for quote in ['"', '\''] {
-        if let Some(inner) = text
-            .strip_prefix(quote)
-            .and_then(|t| t.strip_suffix(quote))
-        {
+        if let Some(inner) = text.strip_prefix(quote).and_then(|t| t.strip_suffix(quote)) {
             return inner;
         }
     }
@@ -297,9 +299,7 @@ pub fn classify_host_text(host: &str) -> HostClass {
         "localhost" | "ip6-localhost" | "ip6-loopback" | "::1" | "0:0:0:0:0:0:0:1" => {
             HostClass::Loopback
         }
-        other if other.starts_with("127.") || other.ends_with(".localhost") => {
-            HostClass::Loopback
-        }
+        other if other.starts_with("127.") || other.ends_with(".localhost") => HostClass::Loopback,
         _ => HostClass::Other,
     }
 }

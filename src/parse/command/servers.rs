@@ -6,7 +6,6 @@
 
 use std::ops::Range;
 
-use super::launch::cover;
 use super::{Bind, BindAddress, Flag, Invocation, Server, Value, ValueSource};
 use crate::parse::shell::Word;
 use crate::span::{Span, Spanned};
@@ -276,7 +275,10 @@ const GUNICORN: &[Spec] = &[
 ];
 
 const HYPERCORN: &[Spec] = &[
-    value(&["-b", "--bind", "--insecure-bind", "--quic-bind"], Field::Bind),
+    value(
+        &["-b", "--bind", "--insecure-bind", "--quic-bind"],
+        Field::Bind,
+    ),
     value(&["-w", "--workers"], Field::Workers),
     value(&["-k", "--worker-class"], Field::WorkerClass),
     value(&["-c", "--config"], Field::Config),
@@ -436,7 +438,10 @@ const FASTAPI: &[Spec] = &[
     value(&["--forwarded-allow-ips"], Field::ForwardedAllowIps),
     value(&["-e", "--entrypoint"], Field::App),
     value(&["--app", "--root-path"], Field::Other),
-    switch(&["--verbose", "--no-verbose", "--version", "--help"], Field::Other),
+    switch(
+        &["--verbose", "--no-verbose", "--version", "--help"],
+        Field::Other,
+    ),
 ];
 
 const FLASK: &[Spec] = &[
@@ -479,7 +484,10 @@ const HTTP_SERVER: &[Spec] = &[
 
 const DJANGO_RUNSERVER: &[Spec] = &[
     switch(&["--noreload"], Field::NoReload),
-    value(&["--settings", "--pythonpath", "-v", "--verbosity"], Field::Other),
+    value(
+        &["--settings", "--pythonpath", "-v", "--verbosity"],
+        Field::Other,
+    ),
     switch(
         &[
             "--nothreading",
@@ -722,7 +730,12 @@ fn split_host_port(word: &Word, range: Range<usize>) -> BindAddress {
 
 /// Reads `args` with `specs`; the first positional that looks like `module:attr` (else
 /// the first positional) is the app.
-fn read_server(server: Server, name_span: Span, args: &[Word], specs: &'static [Spec]) -> Invocation {
+fn read_server(
+    server: Server,
+    name_span: Span,
+    args: &[Word],
+    specs: &'static [Spec],
+) -> Invocation {
     let mut invocation = Invocation::new(server, name_span);
     let mut reader = Reader {
         invocation: &mut invocation,
@@ -760,7 +773,11 @@ fn first_positional(args: &[Word], specs: &'static [Spec]) -> Option<usize> {
 
 /// Reads the arguments of `program` (whose name is at `name_span`); `None` when the
 /// command starts no server (`flask db upgrade`, `fastapi --version`).
-pub(super) fn parse_program(program: Program, name_span: Span, args: &[Word]) -> Option<Invocation> {
+pub(super) fn parse_program(
+    program: Program,
+    name_span: Span,
+    args: &[Word],
+) -> Option<Invocation> {
     Some(match program {
         Program::Uvicorn => read_server(Server::Uvicorn, name_span, args, UVICORN),
         Program::Gunicorn => read_server(Server::Gunicorn, name_span, args, GUNICORN),
@@ -804,7 +821,12 @@ pub(super) fn parse_program(program: Program, name_span: Span, args: &[Word]) ->
             }
             let mut words = args[..at].to_vec();
             words.extend_from_slice(&args[at + 1..]);
-            read_server(Server::FlaskRun, name_span.cover(subcommand.span), &words, FLASK)
+            read_server(
+                Server::FlaskRun,
+                name_span.cover(subcommand.span),
+                &words,
+                FLASK,
+            )
         }
         Program::HttpServer => {
             let mut invocation = Invocation::new(Server::HttpServer, name_span);
