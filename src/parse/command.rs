@@ -1,1 +1,0 @@
-//! The shared server command-line model: uvicorn/gunicorn/... invocations.
