@@ -4,10 +4,11 @@
 
 use std::path::Path;
 
+use crate::parse::command::{self, Invocation};
 use crate::parse::dockerfile::{
     Command, Dockerfile, Healthcheck, Instruction, InstructionKind, Stage,
 };
-use crate::parse::shell::{self, Connector, Script, SimpleCommand, Word};
+use crate::parse::shell::{self, Script, SimpleCommand, Word};
 use crate::span::Spanned;
 
 /// A Dockerfile's tree plus facts derived from it once, for all rules.
@@ -21,23 +22,86 @@ pub struct DockerfileModel {
     /// Indexes of the stages whose layers end up in the image: the final stage and the
     /// stages it builds on.
     image_stages: Vec<usize>,
+    /// How the final image starts, when it sets `CMD` or `ENTRYPOINT`.
+    start: Option<StartCommand>,
+}
+
+/// How an image starts: the `ENTRYPOINT` and `CMD` in effect in its final stage (inherited
+/// through `FROM <stage>` with Docker's rules), the commands they run, and the server.
+#[derive(Clone, Debug, Default)]
+pub struct StartCommand {
+    /// Index of the `ENTRYPOINT` in effect.
+    pub entrypoint: Option<usize>,
+    /// Index of the `CMD` in effect (a shell-form `ENTRYPOINT` ignores it, and it is
+    /// `None` then).
+    pub cmd: Option<usize>,
+    /// The shell-form instruction whose `/bin/sh -c` runs the commands, if any.
+    pub shell_form: Option<usize>,
+    /// The commands run at start: an exec form as one command (`ENTRYPOINT` words then
+    /// `CMD` words), a shell form as its parsed script.
+    pub script: Script,
+    /// The server started, with the index of its command in [`StartCommand::script`].
+    pub server: Option<(usize, Invocation)>,
+}
+
+impl StartCommand {
+    /// The instruction that decides how the image starts: the shell-form one, else the
+    /// `CMD`, else the `ENTRYPOINT`.
+    pub fn instruction(&self) -> Option<usize> {
+        self.shell_form.or(self.cmd).or(self.entrypoint)
+    }
+
+    /// The server invocation, if the image starts one.
+    pub fn invocation(&self) -> Option<&Invocation> {
+        self.server.as_ref().map(|(_, invocation)| invocation)
+    }
+
+    /// The commands run besides the server: the other commands of the start script, or of
+    /// the `sh -c` string the server runs in.
+    pub fn other_commands(&self) -> Vec<&SimpleCommand> {
+        let Some((index, invocation)) = &self.server else {
+            return self.script.commands.iter().collect();
+        };
+        match &invocation.shell {
+            Some(shell) => shell.other_commands.iter().collect(),
+            None => self
+                .script
+                .commands
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| i != index)
+                .map(|(_, c)| c)
+                .collect(),
+        }
+    }
 }
 
 impl DockerfileModel {
     /// Derives the model from a parsed tree.
     pub fn new(ast: Dockerfile) -> Self {
-        let scripts = ast.instructions.iter().map(commands_of).collect();
+        let scripts: Vec<Script> = ast.instructions.iter().map(commands_of).collect();
         let image_stages = ast
             .stages
             .len()
             .checked_sub(1)
             .map(|last| ast.stage_ancestry(last))
             .unwrap_or_default();
+        let start = ast
+            .stages
+            .len()
+            .checked_sub(1)
+            .and_then(|last| start_command(&ast, &scripts, last));
         DockerfileModel {
             ast,
             scripts,
             image_stages,
+            start,
         }
+    }
+
+    /// How the final image starts, when its stages set `CMD` or `ENTRYPOINT`.
+    pub fn start(&self) -> Option<&StartCommand> {
+        self.start.as_ref()
     }
 
     /// The shell commands instruction `index` runs: a shell-form `RUN`/`CMD`/
@@ -139,6 +203,113 @@ impl Instruction {
     }
 }
 
+/// The `ENTRYPOINT`/`CMD` in effect at the end of stage `stage_index`, by Docker's rules:
+/// both are inherited through `FROM <stage>`, and setting `ENTRYPOINT` drops a `CMD`
+/// inherited from a parent stage (but not one set earlier in the same stage).
+fn start_command(ast: &Dockerfile, scripts: &[Script], stage_index: usize) -> Option<StartCommand> {
+    let mut entrypoint: Option<usize> = None;
+    let mut cmd: Option<usize> = None;
+    for stage in ast.stage_ancestry(stage_index).into_iter().rev() {
+        let Some(stage) = ast.stages.get(stage) else {
+            continue;
+        };
+        let mut cmd_set_here = false;
+        for index in stage.from..stage.end.min(ast.instructions.len()) {
+            match &ast.instructions[index].kind {
+                InstructionKind::Entrypoint(_) => {
+                    entrypoint = Some(index);
+                    if !cmd_set_here {
+                        cmd = None;
+                    }
+                }
+                InstructionKind::Cmd(_) => {
+                    cmd = Some(index);
+                    cmd_set_here = true;
+                }
+                _ => {}
+            }
+        }
+    }
+    let command_of = |index: usize| match &ast.instructions[index].kind {
+        InstructionKind::Entrypoint(command) | InstructionKind::Cmd(command) => Some(command),
+        _ => None,
+    };
+    let mut start = StartCommand {
+        entrypoint,
+        cmd,
+        ..StartCommand::default()
+    };
+    match (
+        entrypoint.and_then(|i| command_of(i).map(|c| (i, c))),
+        cmd.and_then(|i| command_of(i).map(|c| (i, c))),
+    ) {
+        (None, None) => return None,
+        (Some((index, Command::Shell { .. })), _) => {
+            start.cmd = None;
+            start.shell_form = Some(index);
+            start.script = scripts.get(index).cloned().unwrap_or_default();
+        }
+        (
+            Some((_, Command::Exec { args: entry, span })),
+            Some((
+                _,
+                Command::Exec {
+                    args,
+                    span: cmd_span,
+                },
+            )),
+        ) => {
+            let mut words = Word::from_exec_form(entry);
+            words.extend(Word::from_exec_form(args));
+            start
+                .script
+                .commands
+                .push(exec_command(words, span.cover(*cmd_span)));
+        }
+        (
+            Some((_, Command::Exec { args: entry, span })),
+            Some((cmd_index, Command::Shell { .. })),
+        ) => {
+            // `ENTRYPOINT ["tini", "--"]` + `CMD uvicorn ...`: the entrypoint runs
+            // `/bin/sh -c` with the CMD's text.
+            start
+                .script
+                .commands
+                .push(exec_command(Word::from_exec_form(entry), *span));
+            start.shell_form = Some(cmd_index);
+            let shell = scripts.get(cmd_index).cloned().unwrap_or_default();
+            start.script.commands.extend(shell.commands);
+            start.script.errors.extend(shell.errors);
+        }
+        (Some((_, Command::Exec { args, span })), None)
+        | (None, Some((_, Command::Exec { args, span }))) => {
+            start
+                .script
+                .commands
+                .push(exec_command(Word::from_exec_form(args), *span));
+        }
+        (None, Some((index, Command::Shell { .. }))) => {
+            start.shell_form = Some(index);
+            start.script = scripts.get(index).cloned().unwrap_or_default();
+        }
+    }
+    start.server = command::find_server(&start.script).map(|found| (found.index, found.invocation));
+    Some(start)
+}
+
+/// An exec-form argument vector as one simple command.
+fn exec_command(words: Vec<Word>, span: crate::span::Span) -> SimpleCommand {
+    SimpleCommand {
+        assignments: Vec::new(),
+        words,
+        redirects: Vec::new(),
+        connector: None,
+        background: false,
+        depth: 0,
+        span,
+    }
+}
+
 /// Whether a stage or file name says it is for development: `dev`, `development`,
 /// `debug`, `local`, `test`, `testing`, or `dev` as one `-`/`_`/`.`-separated word.
 pub fn is_dev_name(name: &str) -> bool {
@@ -208,15 +379,7 @@ fn command_script(command: &Command) -> Script {
                 return string.parse_as_script();
             }
             Script {
-                commands: vec![SimpleCommand {
-                    assignments: Vec::new(),
-                    words,
-                    redirects: Vec::new(),
-                    connector: None::<Connector>,
-                    background: false,
-                    depth: 0,
-                    span: *span,
-                }],
+                commands: vec![exec_command(words, *span)],
                 errors: Vec::new(),
             }
         }
@@ -264,6 +427,60 @@ mod tests {
         let m = model("FROM a AS build\nFROM b AS base\nFROM base AS final\n");
         assert_eq!(m.image_stages(), [2, 1]);
         assert!(!m.is_image_stage(0));
+    }
+
+    fn start(text: &str) -> StartCommand {
+        model(text).start().cloned().expect("a start command")
+    }
+
+    #[test]
+    fn start_command_combines_entrypoint_and_cmd() {
+        let s = start("FROM a\nENTRYPOINT [\"tini\", \"--\"]\nCMD [\"uvicorn\", \"app:app\"]\n");
+        assert_eq!(
+            (s.entrypoint, s.cmd, s.shell_form),
+            (Some(1), Some(2), None)
+        );
+        let words: Vec<_> = s.script.commands[0]
+            .words
+            .iter()
+            .map(Word::as_str)
+            .collect();
+        assert_eq!(words, ["tini", "--", "uvicorn", "app:app"]);
+        assert_eq!(
+            s.invocation().map(|i| i.server.value.name()),
+            Some("uvicorn")
+        );
+    }
+
+    #[test]
+    fn shell_form_entrypoint_ignores_cmd_and_inherited_cmd_is_reset() {
+        let s = start("FROM a\nCMD [\"x\"]\nENTRYPOINT gunicorn app:app\n");
+        assert_eq!((s.cmd, s.shell_form), (None, Some(2)));
+        // A CMD inherited from a parent stage is dropped by a new ENTRYPOINT...
+        let s = start("FROM a AS base\nCMD [\"serve\"]\nFROM base\nENTRYPOINT [\"run\"]\n");
+        assert_eq!((s.entrypoint, s.cmd), (Some(3), None));
+        // ...but one set earlier in the same stage stays.
+        let s = start("FROM a\nCMD [\"serve\"]\nENTRYPOINT [\"run\"]\n");
+        assert_eq!((s.entrypoint, s.cmd), (Some(2), Some(1)));
+    }
+
+    #[test]
+    fn shell_cmd_under_exec_entrypoint_is_shell_form() {
+        let s = start(
+            "FROM a\nENTRYPOINT [\"tini\", \"--\"]\nCMD alembic upgrade head && uvicorn app:app\n",
+        );
+        assert_eq!(s.shell_form, Some(2));
+        assert_eq!(
+            s.invocation().map(|i| i.server.value.name()),
+            Some("uvicorn")
+        );
+        let others: Vec<_> = s.other_commands().iter().filter_map(|c| c.name()).collect();
+        assert_eq!(others, ["tini", "alembic"]);
+    }
+
+    #[test]
+    fn no_start_command_without_cmd_or_entrypoint() {
+        assert!(model("FROM a\nRUN x\n").start().is_none());
     }
 
     #[test]

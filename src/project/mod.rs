@@ -8,7 +8,7 @@ mod dockerfile;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-pub use dockerfile::{DockerfileModel, is_dev_dockerfile, is_dev_name};
+pub use dockerfile::{DockerfileModel, StartCommand, is_dev_dockerfile, is_dev_name};
 
 use crate::parse::dockerignore::DockerIgnore;
 use crate::parse::kubernetes::{self, Manifests, YamlFileKind};
