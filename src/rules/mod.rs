@@ -5,6 +5,8 @@
 
 pub mod dockerfile;
 pub mod dockerignore;
+pub mod kubernetes;
+pub(crate) mod secrets;
 
 use crate::engine::{Check, RuleCode};
 use crate::source::FileKind;
@@ -30,4 +32,7 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::DI004, Check::Project(dockerignore::reinclude_secret::check)),
     // Kubernetes
     (RuleCode::K8S000, Check::Syntax(FileKind::Yaml)),
+    (RuleCode::K8S001, Check::Kubernetes(kubernetes::missing_liveness_probe::check)),
+    (RuleCode::K8S002, Check::Kubernetes(kubernetes::missing_readiness_probe::check)),
+    (RuleCode::K8S005, Check::Project(kubernetes::missing_prestop::check)),
 ];
