@@ -34,5 +34,9 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::K8S000, Check::Syntax(FileKind::Yaml)),
     (RuleCode::K8S001, Check::Kubernetes(kubernetes::missing_liveness_probe::check)),
     (RuleCode::K8S002, Check::Kubernetes(kubernetes::missing_readiness_probe::check)),
+    (RuleCode::K8S003, Check::Kubernetes(kubernetes::same_liveness_readiness::check)),
+    (RuleCode::K8S004, Check::Kubernetes(kubernetes::liveness_touches_dependencies::check)),
     (RuleCode::K8S005, Check::Project(kubernetes::missing_prestop::check)),
+    (RuleCode::K8S008, Check::Kubernetes(kubernetes::secret_literal_in_env::check)),
+    (RuleCode::K8S010, Check::Kubernetes(kubernetes::image_unpinned::check)),
 ];
