@@ -62,6 +62,15 @@ impl WorkloadRef<'_> {
     pub fn display_name(&self) -> String {
         self.object.display_name()
     }
+
+    /// Where a finding about the whole workload points: its `metadata.name` value, else
+    /// its `kind` value.
+    pub fn anchor(&self) -> Span {
+        self.object
+            .name
+            .as_ref()
+            .map_or(self.object.kind.span, |name| name.span)
+    }
 }
 
 /// Every workload of `objects` that has a pod spec.
