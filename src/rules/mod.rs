@@ -38,6 +38,7 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::K8S004, Check::Kubernetes(kubernetes::liveness_touches_dependencies::check)),
     (RuleCode::K8S005, Check::Project(kubernetes::missing_prestop::check)),
     (RuleCode::K8S008, Check::Kubernetes(kubernetes::secret_literal_in_env::check)),
+    (RuleCode::K8S009, Check::Project(kubernetes::dangling_secret_ref::check)),
     (RuleCode::K8S010, Check::Kubernetes(kubernetes::image_unpinned::check)),
     (RuleCode::K8S014, Check::Project(kubernetes::missing_pdb::check)),
     (RuleCode::K8S016, Check::Kubernetes(kubernetes::runs_as_root::check)),

@@ -1,5 +1,6 @@
 //! Rules over Kubernetes manifests (per file, and across the project's manifests).
 
+pub mod dangling_secret_ref;
 pub(crate) mod helpers;
 pub mod image_unpinned;
 pub mod liveness_touches_dependencies;
