@@ -160,15 +160,16 @@ fn split_front_matter(text: &str) -> Option<(&str, &str)> {
     Some((&rest[..end], &rest[end + 5..]))
 }
 
-/// The first paragraph line after the `# name (CODE)` heading.
+/// The first paragraph after the `# name (CODE)` heading, joined into one line.
 fn summary_of(body: &str) -> String {
     body.lines()
         .skip_while(|l| !l.starts_with("# "))
         .skip(1)
         .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("")
-        .to_string()
+        .skip_while(|l| l.is_empty())
+        .take_while(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn validate(meta: &FrontMatter, path: &Path, root: &Path, body: &str) {

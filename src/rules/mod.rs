@@ -5,6 +5,8 @@
 
 pub mod dockerfile;
 pub mod dockerignore;
+pub mod kubernetes;
+pub(crate) mod secrets;
 
 use crate::engine::{Check, RuleCode};
 use crate::source::FileKind;
@@ -30,6 +32,16 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::DI004, Check::Project(dockerignore::reinclude_secret::check)),
     // Kubernetes
     (RuleCode::K8S000, Check::Syntax(FileKind::Yaml)),
+    (RuleCode::K8S001, Check::Kubernetes(kubernetes::missing_liveness_probe::check)),
+    (RuleCode::K8S002, Check::Kubernetes(kubernetes::missing_readiness_probe::check)),
+    (RuleCode::K8S003, Check::Kubernetes(kubernetes::same_liveness_readiness::check)),
+    (RuleCode::K8S004, Check::Kubernetes(kubernetes::liveness_touches_dependencies::check)),
+    (RuleCode::K8S005, Check::Project(kubernetes::missing_prestop::check)),
+    (RuleCode::K8S008, Check::Kubernetes(kubernetes::secret_literal_in_env::check)),
+    (RuleCode::K8S009, Check::Project(kubernetes::dangling_secret_ref::check)),
+    (RuleCode::K8S010, Check::Kubernetes(kubernetes::image_unpinned::check)),
+    (RuleCode::K8S014, Check::Project(kubernetes::missing_pdb::check)),
+    (RuleCode::K8S016, Check::Kubernetes(kubernetes::runs_as_root::check)),
     // Cross-file; XF9xx: the suppression comments themselves (reported by `crate::suppress`)
     (RuleCode::XF900, Check::Suppression),
     (RuleCode::XF901, Check::Suppression),
