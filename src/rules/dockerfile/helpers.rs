@@ -744,7 +744,7 @@ pub(crate) fn requirement_name(word: &Word) -> Option<String> {
         .unwrap_or(text.len());
     let name = text.get(..end)?;
     let rest = text.get(end..).unwrap_or("");
-    if name.is_empty() || name.starts_with('.') || rest.starts_with('/') || rest.starts_with(':') {
+    if name.is_empty() || name.starts_with('.') || rest.starts_with(['/', ':', '+']) {
         return None;
     }
     Some(name.to_ascii_lowercase().replace(['_', '.'], "-"))
@@ -911,5 +911,104 @@ mod tests {
         assert!(user_creation(&first("useradd -m app")).is_some());
         assert!(user_creation(&first("addgroup -S app")).is_some());
         assert!(user_creation(&first("usermod -aG x app")).is_none());
+    }
+
+    #[test]
+    fn migrations() {
+        for text in [
+            "alembic upgrade head",
+            "alembic -c alembic.ini upgrade head",
+            "poetry run alembic upgrade head",
+            "uv run --frozen alembic upgrade heads",
+            "python -m alembic upgrade head",
+            "python manage.py migrate --noinput",
+            "python3 /app/manage.py migrate",
+            "django-admin migrate",
+            "flask --app orders db upgrade",
+            "exec env FLASK_APP=orders flask db upgrade",
+        ] {
+            assert!(is_migration(&first(text)), "{text}");
+        }
+        for text in [
+            "alembic check",
+            "alembic downgrade -1",
+            "python manage.py collectstatic",
+            "flask db migrate",
+            "flask run",
+            "uvicorn app:app",
+            "python -m app.migrate",
+        ] {
+            assert!(!is_migration(&first(text)), "{text}");
+        }
+    }
+
+    #[test]
+    fn requirement_names() {
+        let name = |text: &str| {
+            let c = first(&format!("pip install {text}"));
+            requirement_name(&c.words[2])
+        };
+        assert_eq!(name("fastapi"), Some("fastapi".to_string()));
+        assert_eq!(
+            name("'uvicorn[standard]>=0.30'"),
+            Some("uvicorn".to_string())
+        );
+        assert_eq!(name("Fast_API==1"), Some("fast-api".to_string()));
+        assert_eq!(name("starlette~=0.37"), Some("starlette".to_string()));
+        assert_eq!(name("."), None);
+        assert_eq!(name("./wheels/app.whl"), None);
+        assert_eq!(name("/wheels/app.whl"), None);
+        assert_eq!(name("git+https://example.com/x.git"), None);
+        assert_eq!(name("$PACKAGES"), None);
+    }
+
+    #[test]
+    fn launched_program_skips_inits_and_privilege_droppers() {
+        let c = first("exec tini -g -- gosu app env A=1 ./entrypoint.sh gunicorn");
+        assert_eq!(launched_program(&c.words)[0].as_str(), "./entrypoint.sh");
+        let c = first("dumb-init --rewrite 15:2 su-exec app \"$@\"");
+        assert_eq!(launched_program(&c.words)[0].as_str(), "$@");
+        let c = first("uvicorn app:app");
+        assert_eq!(launched_program(&c.words)[0].as_str(), "uvicorn");
+    }
+
+    fn model(text: &str) -> DockerfileModel {
+        DockerfileModel::new(crate::parse::dockerfile::parse(text).tree)
+    }
+
+    #[test]
+    fn dev_images_have_no_production_start() {
+        let m = model("FROM a AS base\nCMD [\"x\"]\nFROM base AS dev\n");
+        assert!(is_dev_image(&m, None));
+        assert!(production_start(&m, None).is_none());
+        let m = model("FROM a AS dev\nFROM a AS runtime\nCMD [\"x\"]\n");
+        assert!(production_start(&m, Some(Path::new("Dockerfile"))).is_some());
+        assert!(production_start(&m, Some(Path::new("ci/Dockerfile.dev"))).is_none());
+    }
+
+    #[test]
+    fn image_env_follows_ancestry_and_last_setting() {
+        let m = model("FROM a AS base\nENV X=1 Y=1\nFROM b AS other\nENV Z=1\nFROM base\nENV Y=\n");
+        assert!(image_env(&m, "X").is_some());
+        assert!(image_env(&m, "Y").is_none());
+        assert!(image_env(&m, "Z").is_none());
+    }
+
+    #[test]
+    fn start_span_and_init_entrypoints() {
+        let text = "FROM a\nENTRYPOINT [\"/usr/bin/tini\", \"--\"]\nCMD uvicorn app:app\n";
+        let m = model(text);
+        let start = m.start().expect("start");
+        assert!(entrypoint_is_init(&m, start));
+        let span = start_span(&m, start).expect("span");
+        assert_eq!(span.text(text), "uvicorn app:app");
+        let text = "FROM a\nENTRYPOINT [\"gunicorn\"]\nCMD [\"app:app\"]\n";
+        let m = model(text);
+        let start = m.start().expect("start");
+        assert!(!entrypoint_is_init(&m, start));
+        assert_eq!(
+            start_span(&m, start).map(|s| s.text(text)),
+            Some("[\"app:app\"]")
+        );
     }
 }
