@@ -16,14 +16,23 @@ use crate::source::FileKind;
 pub static CHECKS: &[(RuleCode, Check)] = &[
     // Dockerfile
     (RuleCode::DF000, Check::Syntax(FileKind::Dockerfile)),
+    (RuleCode::DF001, Check::Dockerfile(dockerfile::reload_in_production::check)),
+    (RuleCode::DF002, Check::Dockerfile(dockerfile::shell_form_server::check)),
+    (RuleCode::DF003, Check::Dockerfile(dockerfile::bind_localhost::check)),
     (RuleCode::DF004, Check::Dockerfile(dockerfile::runs_as_root::check)),
     (RuleCode::DF005, Check::Dockerfile(dockerfile::build_tools_in_runtime::check)),
+    (RuleCode::DF006, Check::Dockerfile(dockerfile::python_output_buffered::check)),
     (RuleCode::DF007, Check::Dockerfile(dockerfile::pip_cache_kept::check)),
     (RuleCode::DF008, Check::Dockerfile(dockerfile::apt_lists_kept::check)),
     (RuleCode::DF009, Check::Dockerfile(dockerfile::secret_in_image::check)),
     (RuleCode::DF010, Check::Dockerfile(dockerfile::dependencies_after_code::check)),
     (RuleCode::DF011, Check::Dockerfile(dockerfile::user_created_after_copy::check)),
+    (RuleCode::DF012, Check::Dockerfile(dockerfile::migrations_in_server_start::check)),
+    (RuleCode::DF013, Check::Project(dockerfile::sync_worker_for_asgi::check)),
     (RuleCode::DF014, Check::Dockerfile(dockerfile::base_image_unpinned::check)),
+    (RuleCode::DF015, Check::Dockerfile(dockerfile::expose_port_mismatch::check)),
+    (RuleCode::DF016, Check::Dockerfile(dockerfile::dev_server_in_production::check)),
+    (RuleCode::DF017, Check::Project(dockerfile::entrypoint_script_without_exec::check)),
     // .dockerignore
     (RuleCode::DI000, Check::Syntax(FileKind::DockerIgnore)),
     (RuleCode::DI001, Check::Project(dockerignore::dockerignore_missing::check)),
