@@ -5,6 +5,7 @@
 
 pub mod dockerfile;
 pub mod dockerignore;
+pub mod kubernetes;
 
 use crate::engine::{Check, RuleCode};
 use crate::source::FileKind;
@@ -30,6 +31,11 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::DI004, Check::Project(dockerignore::reinclude_secret::check)),
     // Kubernetes
     (RuleCode::K8S000, Check::Syntax(FileKind::Yaml)),
+    (RuleCode::K8S006, Check::Kubernetes(kubernetes::grace_period_too_short::check)),
+    (RuleCode::K8S007, Check::Kubernetes(kubernetes::memory_limit::check)),
+    (RuleCode::K8S011, Check::Kubernetes(kubernetes::reload_in_container::check)),
+    (RuleCode::K8S012, Check::Kubernetes(kubernetes::bind_localhost::check)),
+    (RuleCode::K8S013, Check::Kubernetes(kubernetes::migrations_in_server_container::check)),
     // Cross-file; XF9xx: the suppression comments themselves (reported by `crate::suppress`)
     (RuleCode::XF900, Check::Suppression),
     (RuleCode::XF901, Check::Suppression),
