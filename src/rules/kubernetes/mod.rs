@@ -6,4 +6,5 @@ pub mod bind_localhost;
 pub mod grace_period_too_short;
 pub mod memory_limit;
 pub mod migrations_in_server_container;
+pub mod migrations_per_replica;
 pub mod reload_in_container;
