@@ -36,6 +36,7 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::K8S011, Check::Kubernetes(kubernetes::reload_in_container::check)),
     (RuleCode::K8S012, Check::Kubernetes(kubernetes::bind_localhost::check)),
     (RuleCode::K8S013, Check::Kubernetes(kubernetes::migrations_in_server_container::check)),
+    (RuleCode::K8S015, Check::Project(kubernetes::port_mismatch::check)),
     (RuleCode::K8S017, Check::Project(kubernetes::migrations_per_replica::check)),
     // Cross-file; XF9xx: the suppression comments themselves (reported by `crate::suppress`)
     (RuleCode::XF900, Check::Suppression),
