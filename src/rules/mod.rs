@@ -6,6 +6,7 @@
 pub mod dockerfile;
 pub mod dockerignore;
 pub mod kubernetes;
+pub(crate) mod migrations;
 pub(crate) mod secrets;
 
 use crate::engine::{Check, RuleCode};

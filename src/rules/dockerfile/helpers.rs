@@ -658,79 +658,6 @@ pub(crate) fn is_init_program(name: &str) -> bool {
     matches!(name, "tini" | "tini-static" | "dumb-init")
 }
 
-/// Whether a simple command starts a database migration: `alembic upgrade`, `python -m
-/// alembic upgrade`, `python manage.py migrate`, `django-admin migrate`, `flask db
-/// upgrade` (behind `exec`, `env`, `poetry run`, `uv run`, ...).
-pub(crate) fn is_migration(command: &SimpleCommand) -> bool {
-    let words = skip_run_wrappers(program_words(command));
-    let Some((program, rest)) = words.split_first() else {
-        return false;
-    };
-    let name = program_basename(program.as_str());
-    let (tool, args): (&str, &[Word]) = if is_python_program(name) {
-        match rest.first().map(Word::as_str) {
-            Some("-m") => match rest.get(1) {
-                Some(module) => (module.as_str(), rest.get(2..).unwrap_or(&[])),
-                None => return false,
-            },
-            Some(script) if program_basename(script) == "manage.py" => {
-                ("django-admin", rest.get(1..).unwrap_or(&[]))
-            }
-            _ => return false,
-        }
-    } else {
-        (name, rest)
-    };
-    let verb = |with_value: &[&str]| {
-        split_at_verb(args, with_value).map(|(verb, after)| (verb.as_str(), after))
-    };
-    match tool {
-        "alembic" => matches!(
-            verb(&["-c", "--config", "-n", "--name", "-x"]),
-            Some(("upgrade", _))
-        ),
-        "django-admin" | "django" => matches!(
-            verb(&[
-                "--settings",
-                "--pythonpath",
-                "-v",
-                "--verbosity",
-                "--database"
-            ]),
-            Some(("migrate", _))
-        ),
-        "flask" => match verb(&["-A", "--app", "-e", "--env-file"]) {
-            Some(("db", after)) => after.first().is_some_and(|w| w.as_str() == "upgrade"),
-            _ => false,
-        },
-        _ => false,
-    }
-}
-
-/// The words after project-runner prefixes: `poetry run`, `uv run`, `pipenv run`, `pdm
-/// run`, `hatch run` (with their options after `run`).
-fn skip_run_wrappers(mut words: &[Word]) -> &[Word] {
-    for _ in 0..MAX_WRAPPERS {
-        let Some(first) = words.first() else {
-            return words;
-        };
-        let is_runner = matches!(
-            program_basename(first.as_str()),
-            "poetry" | "uv" | "pipenv" | "pdm" | "hatch"
-        );
-        if !is_runner || words.get(1).map(Word::as_str) != Some("run") {
-            return words;
-        }
-        let rest = words.get(2..).unwrap_or(&[]);
-        let options = rest
-            .iter()
-            .take_while(|w| w.as_str().starts_with('-'))
-            .count();
-        words = rest.get(options..).unwrap_or(&[]);
-    }
-    words
-}
-
 /// The distribution name of a requirement operand (`fastapi[standard]>=0.110` →
 /// `fastapi`), lowercased with `_` and `.` as `-`; `None` for paths, URLs and words
 /// holding an expansion.
@@ -911,35 +838,6 @@ mod tests {
         assert!(user_creation(&first("useradd -m app")).is_some());
         assert!(user_creation(&first("addgroup -S app")).is_some());
         assert!(user_creation(&first("usermod -aG x app")).is_none());
-    }
-
-    #[test]
-    fn migrations() {
-        for text in [
-            "alembic upgrade head",
-            "alembic -c alembic.ini upgrade head",
-            "poetry run alembic upgrade head",
-            "uv run --frozen alembic upgrade heads",
-            "python -m alembic upgrade head",
-            "python manage.py migrate --noinput",
-            "python3 /app/manage.py migrate",
-            "django-admin migrate",
-            "flask --app orders db upgrade",
-            "exec env FLASK_APP=orders flask db upgrade",
-        ] {
-            assert!(is_migration(&first(text)), "{text}");
-        }
-        for text in [
-            "alembic check",
-            "alembic downgrade -1",
-            "python manage.py collectstatic",
-            "flask db migrate",
-            "flask run",
-            "uvicorn app:app",
-            "python -m app.migrate",
-        ] {
-            assert!(!is_migration(&first(text)), "{text}");
-        }
     }
 
     #[test]

@@ -3,7 +3,8 @@
 use crate::engine::{Context, RuleCode, Violation};
 use crate::project::DockerfileModel;
 
-use super::helpers::{is_dev_image, is_migration};
+use super::helpers::is_dev_image;
+use crate::rules::migrations::migration_of;
 
 /// The command that starts the server also migrates the database.
 struct MigrationsInServerStart;
@@ -42,7 +43,11 @@ pub(crate) fn check(model: &DockerfileModel, cx: &mut Context) {
     if !invocation.server.value.is_known() {
         return;
     }
-    let Some(migration) = start.other_commands().into_iter().find(|c| is_migration(c)) else {
+    let Some(migration) = start
+        .other_commands()
+        .into_iter()
+        .find(|c| migration_of(&c.words).is_some())
+    else {
         return;
     };
     let file = cx.file();

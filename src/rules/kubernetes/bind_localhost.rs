@@ -5,7 +5,7 @@ use crate::parse::command::{BindAddress, HostClass, Invocation, Server, classify
 use crate::parse::kubernetes::{Container, Manifests};
 use crate::span::Span;
 
-use super::containers::{describe, invocation, literal, pod_workloads, sets_env};
+use super::helpers::{describe, invocation, literal, sets_env, workloads};
 
 /// A container's server listens on loopback only.
 struct BindLocalhost {
@@ -75,8 +75,8 @@ fn binds_loopback_by_default(invocation: &Invocation, container: &Container) -> 
 }
 
 pub(crate) fn check(manifests: &Manifests, cx: &mut Context) {
-    for workload in pod_workloads(&manifests.objects) {
-        for container in workload.spec.all_containers() {
+    for workload in workloads(&manifests.objects) {
+        for container in workload.pod.all_containers() {
             let Some(invocation) = invocation(container) else {
                 continue;
             };

@@ -6,8 +6,8 @@ use crate::parse::kubernetes::{Container, Handler, Manifests};
 use crate::parse::shell::{Word, program_basename, shell_command_string};
 use crate::span::Span;
 
-use super::containers::{
-    container_anchor, describe, invocation, is_templated, literal_u64, pod_workloads, sets_env,
+use super::helpers::{
+    container_anchor, describe, invocation, is_templated, literal_u64, sets_env, workloads,
 };
 
 /// gunicorn's documented default `graceful_timeout`, in seconds.
@@ -184,9 +184,9 @@ fn drain(invocation: &Invocation, container: &Container) -> Result<Drain, ()> {
 }
 
 pub(crate) fn check(manifests: &Manifests, cx: &mut Context) {
-    for workload in pod_workloads(&manifests.objects) {
-        let grace = workload.spec.effective_termination_grace_period_seconds();
-        let grace_field = workload.spec.termination_grace_period_seconds.as_ref();
+    for workload in workloads(&manifests.objects) {
+        let grace = workload.pod.effective_termination_grace_period_seconds();
+        let grace_field = workload.pod.termination_grace_period_seconds.as_ref();
         for container in workload.serving_containers() {
             let Ok(sleep) = pre_stop_sleep(container) else {
                 continue;

@@ -4,7 +4,7 @@ use crate::engine::{Context, RuleCode, Violation};
 use crate::parse::kubernetes::Manifests;
 use crate::span::Span;
 
-use super::containers::{container_anchor, describe, invocation, literal_u64, pod_workloads};
+use super::helpers::{container_anchor, describe, invocation, literal_u64, workloads};
 
 /// The smallest memory limit a Python ASGI server is expected to live in.
 const FLOOR_BYTES: u64 = 512 * MIB;
@@ -69,7 +69,7 @@ impl Violation for MemoryLimit {
 }
 
 pub(crate) fn check(manifests: &Manifests, cx: &mut Context) {
-    for workload in pod_workloads(&manifests.objects) {
+    for workload in workloads(&manifests.objects) {
         for container in workload.serving_containers() {
             let workers =
                 invocation(container).and_then(|i| i.workers.map(|w| (literal_u64(&w), w.span)));

@@ -3,9 +3,8 @@
 use crate::engine::{Context, RuleCode, Violation};
 use crate::parse::kubernetes::Manifests;
 
-use super::containers::{
-    MigrationTool, command_line, describe, invocation, migration_commands, pod_workloads,
-};
+use super::helpers::{command_line, describe, invocation, workloads};
+use crate::rules::migrations::{MigrationTool, migration_commands};
 
 /// A serving container migrates the database at start.
 struct MigrationsInServerContainer {
@@ -35,7 +34,7 @@ impl Violation for MigrationsInServerContainer {
 }
 
 pub(crate) fn check(manifests: &Manifests, cx: &mut Context) {
-    for workload in pod_workloads(&manifests.objects) {
+    for workload in workloads(&manifests.objects) {
         for container in workload.serving_containers() {
             let Some(words) = command_line(container) else {
                 continue;

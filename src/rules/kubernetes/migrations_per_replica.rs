@@ -1,14 +1,13 @@
 //! K8S017: see rules/kubernetes/K8S017-migrations-per-replica.md
 
 use crate::engine::{Context, RuleCode, Violation};
-use crate::parse::kubernetes::{ContainerRole, Object, ObjectBody, WorkloadKind};
+use crate::parse::kubernetes::{ContainerRole, ObjectBody, WorkloadKind};
 use crate::project::Project;
 use crate::source::SourceFile;
 use crate::span::Span;
 
-use super::containers::{
-    MigrationTool, PodWorkload, command_line, describe, migration_commands, pod_workloads,
-};
+use super::helpers::{WorkloadRef, command_line, describe, same_namespace, workloads};
+use crate::rules::migrations::{MigrationTool, migration_commands};
 
 /// An init container migrates the database in every replica of a scaled workload.
 struct MigrationsPerReplica {
@@ -47,21 +46,12 @@ struct Scale<'p> {
     span: Span,
 }
 
-/// Whether two objects live in the same namespace (an unset namespace is the one
-/// `kubectl` applies to, taken to be the same).
-fn same_namespace(a: &Object, b: &Object) -> bool {
-    match (&a.namespace, &b.namespace) {
-        (Some(a), Some(b)) => a.value == b.value,
-        _ => true,
-    }
-}
-
 /// The scale of a workload above one pod: its HPA's `maxReplicas` when an autoscaler in
 /// the project targets it, else its `replicas`.
 fn scale<'p>(
     project: &'p Project,
     file: &'p SourceFile,
-    workload: &PodWorkload<'p>,
+    workload: &WorkloadRef<'p>,
 ) -> Option<Scale<'p>> {
     let name = workload.object.name.as_ref()?;
     for (hpa_file, manifests) in project.manifests() {
@@ -99,14 +89,14 @@ fn scale<'p>(
 
 pub(crate) fn check(project: &Project, cx: &mut Context) {
     for (file, manifests) in project.manifests() {
-        for workload in pod_workloads(&manifests.objects) {
+        for workload in workloads(&manifests.objects) {
             if !matches!(
                 workload.workload.kind,
                 WorkloadKind::Deployment | WorkloadKind::StatefulSet
             ) {
                 continue;
             }
-            for container in &workload.spec.init_containers {
+            for container in &workload.pod.init_containers {
                 if container.role != ContainerRole::Init {
                     continue;
                 }

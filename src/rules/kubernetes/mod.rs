@@ -1,7 +1,6 @@
 //! Rules over Kubernetes manifests (per file, and across the project's manifests).
 
 pub mod bind_localhost;
-pub(crate) mod containers;
 pub mod dangling_secret_ref;
 pub mod grace_period_too_short;
 pub(crate) mod helpers;

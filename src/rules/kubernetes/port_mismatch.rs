@@ -9,7 +9,7 @@ use crate::project::Project;
 use crate::source::SourceFile;
 use crate::span::Span;
 
-use super::containers::{PodWorkload, describe, invocation, literal_u64, pod_workloads};
+use super::helpers::{WorkloadRef, describe, invocation, literal_u64, same_namespace, workloads};
 
 /// Two places that should name the same port disagree.
 struct PortMismatch {
@@ -54,9 +54,9 @@ struct ContainerPorts<'m> {
 }
 
 /// The containers of a pod that listen (regular containers and native sidecars).
-fn listening_containers<'m>(workload: &PodWorkload<'m>) -> Vec<ContainerPorts<'m>> {
+fn listening_containers<'m>(workload: &WorkloadRef<'m>) -> Vec<ContainerPorts<'m>> {
     workload
-        .spec
+        .pod
         .all_containers()
         .filter(|c| c.role != ContainerRole::Init)
         .map(|container| {
@@ -102,7 +102,7 @@ fn probe_name(kind: ProbeKind) -> &'static str {
 /// probe's port against what the pod listens on.
 fn check_containers(
     file: &SourceFile,
-    workload: &PodWorkload<'_>,
+    workload: &WorkloadRef<'_>,
     containers: &[ContainerPorts<'_>],
     cx: &mut Context,
 ) {
@@ -183,22 +183,13 @@ fn check_containers(
     }
 }
 
-/// Whether two objects live in the same namespace (an unset namespace is the one
-/// `kubectl` applies to, taken to be the same).
-fn same_namespace(a: &Object, b: &Object) -> bool {
-    match (&a.namespace, &b.namespace) {
-        (Some(a), Some(b)) => a.value == b.value,
-        _ => true,
-    }
-}
-
 /// Checks the target ports of a Service that selects the workload's pods.
 fn check_service(
     service_file: &SourceFile,
     service_object: &Object,
     service: &Service,
     workload_file: &SourceFile,
-    workload: &PodWorkload<'_>,
+    workload: &WorkloadRef<'_>,
     containers: &[ContainerPorts<'_>],
     cx: &mut Context,
 ) {
@@ -274,7 +265,7 @@ fn check_service(
 
 pub(crate) fn check(project: &Project, cx: &mut Context) {
     for (file, manifests) in project.manifests() {
-        for workload in pod_workloads(&manifests.objects) {
+        for workload in workloads(&manifests.objects) {
             if !workload.is_long_running() {
                 continue;
             }

@@ -7,7 +7,7 @@ use crate::parse::command::Server;
 use crate::parse::kubernetes::Manifests;
 use crate::project::is_dev_name;
 
-use super::containers::{describe, invocation, pod_workloads};
+use super::helpers::{describe, invocation, workloads};
 
 /// How many directories above a manifest may say it is for development.
 const DEV_DIRECTORY_DEPTH: usize = 2;
@@ -67,8 +67,8 @@ pub(crate) fn check(manifests: &Manifests, cx: &mut Context) {
     if cx.file().is_some_and(|file| is_dev_manifest(file.path())) {
         return;
     }
-    for workload in pod_workloads(&manifests.objects) {
-        for container in workload.spec.all_containers() {
+    for workload in workloads(&manifests.objects) {
+        for container in workload.pod.all_containers() {
             let Some(invocation) = invocation(container) else {
                 continue;
             };
