@@ -6,6 +6,7 @@
 pub mod command;
 pub mod dockerfile;
 pub mod dockerignore;
+pub mod python;
 pub mod shell;
 
 use crate::span::Span;

@@ -1,0 +1,12 @@
+//! Python files: the syntax layer, a static evaluator, and the models rules read
+//! (gunicorn configuration, pydantic settings).
+//!
+//! The parser is Ruff's, kept private to this module: every public type here is our own
+//! and carries byte [`Span`](crate::span::Span)s. Nothing is ever executed.
+
+mod eval;
+mod syntax;
+
+pub use eval::{Binding, BindingKind, Evaluated, Namespace, Value, evaluate_module};
+
+pub use syntax::{MAX_SYNTAX_DEPTH, PythonModule, PythonTarget, parse, parse_for};
