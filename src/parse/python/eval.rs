@@ -259,7 +259,7 @@ impl Evaluated {
 
     /// Takes over the provenance (env override, conditional) of the operands it was
     /// computed from.
-    fn inherit<'a>(mut self, sources: impl IntoIterator<Item = &'a Evaluated>) -> Self {
+    pub(super) fn inherit<'a>(mut self, sources: impl IntoIterator<Item = &'a Evaluated>) -> Self {
         for source in sources {
             if self.env_override.is_none() {
                 self.env_override.clone_from(&source.env_override);

@@ -5,8 +5,10 @@
 //! and carries byte [`Span`](crate::span::Span)s. Nothing is ever executed.
 
 mod eval;
+pub mod gunicorn;
 mod syntax;
 
 pub use eval::{Binding, BindingKind, Evaluated, Namespace, Value, evaluate_module};
 
+pub use gunicorn::GunicornConfig;
 pub use syntax::{MAX_SYNTAX_DEPTH, PythonModule, PythonTarget, parse, parse_for};
