@@ -555,7 +555,6 @@ impl<'n> Evaluator<'n> {
 
     /// The dotted name an expression refers to, resolved through imports:
     /// `environ.get` after `from os import environ` is `os.environ.get`.
-    #[allow(dead_code)] // used by the settings and app models
     pub(super) fn qualified_name(&self, expr: &Expr) -> Option<String> {
         self.qualified_name_at(expr, 0)
     }

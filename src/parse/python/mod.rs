@@ -6,9 +6,11 @@
 
 mod eval;
 pub mod gunicorn;
+pub mod settings;
 mod syntax;
 
 pub use eval::{Binding, BindingKind, Evaluated, Namespace, Value, evaluate_module};
 
 pub use gunicorn::GunicornConfig;
+pub use settings::SettingsModel;
 pub use syntax::{MAX_SYNTAX_DEPTH, PythonModule, PythonTarget, parse, parse_for};
