@@ -14,3 +14,124 @@ pub use eval::{Binding, BindingKind, Evaluated, Namespace, Value, evaluate_modul
 pub use gunicorn::GunicornConfig;
 pub use settings::SettingsModel;
 pub use syntax::{MAX_SYNTAX_DEPTH, PythonModule, PythonTarget, parse, parse_for};
+
+#[cfg(test)]
+mod corpus {
+    use std::path::{Path, PathBuf};
+
+    use super::gunicorn::GunicornConfig;
+    use super::{SettingsModel, parse};
+
+    fn python_files(root: &Path) -> Vec<PathBuf> {
+        let mut files = Vec::new();
+        let mut stack = vec![root.to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|ext| ext == "py") {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        files
+    }
+
+    /// Runs the syntax layer and the models over `$DEPLOYLINT_PYTHON_CORPUS/<repository>/**.py`
+    /// and prints what they read. Run with
+    /// `cargo test --lib parse::python::corpus -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "needs a local corpus of real Python projects"]
+    fn corpus() {
+        let Ok(root) = std::env::var("DEPLOYLINT_PYTHON_CORPUS") else {
+            return;
+        };
+        let Ok(repositories) = std::fs::read_dir(&root) else {
+            return;
+        };
+        let (mut files, mut failed, mut classes, mut fields, mut configs) = (0, 0, 0, 0, 0);
+        let started = std::time::Instant::now();
+        let mut repositories: Vec<PathBuf> = repositories.flatten().map(|e| e.path()).collect();
+        repositories.sort();
+        for repository in repositories {
+            let texts: Vec<(PathBuf, String)> = python_files(&repository)
+                .into_iter()
+                .filter_map(|path| {
+                    let bytes = std::fs::read(&path).ok()?;
+                    Some((path, String::from_utf8_lossy(&bytes).into_owned()))
+                })
+                .collect();
+            let parsed: Vec<_> = texts.iter().map(|(_, text)| parse(text)).collect();
+            for ((path, _), file) in texts.iter().zip(&parsed) {
+                files += 1;
+                if !file.errors.is_empty() {
+                    failed += 1;
+                    println!(
+                        "ERRORS {}: {:?}",
+                        path.display(),
+                        &file.errors[..file.errors.len().min(2)]
+                    );
+                }
+            }
+            let modules: Vec<_> = parsed.iter().map(|file| &file.tree).collect();
+            let model = SettingsModel::build(&modules);
+            for class in &model.classes {
+                classes += 1;
+                let all = model.all_fields(class);
+                fields += all.len();
+                println!(
+                    "SETTINGS {} {} {:?} prefix={:?} fields={}",
+                    texts[class.module].0.display(),
+                    class.name,
+                    class.flavour,
+                    class.effective_config.prefix(),
+                    all.iter()
+                        .map(|f| format!("{}: {} {:?}", f.name, f.annotation, f.env_names))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                );
+            }
+            for import in &model.v1_imports {
+                println!("V1IMPORT {}", texts[import.module].0.display());
+            }
+            for ((path, _), file) in texts.iter().zip(&parsed) {
+                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                if !name.contains("gunicorn") {
+                    continue;
+                }
+                configs += 1;
+                let mut config = GunicornConfig::new();
+                config.apply_config_file(&file.tree);
+                let explicit: Vec<String> = config
+                    .explicit()
+                    .map(|s| {
+                        format!(
+                            "{}={:?}{}{}",
+                            s.spec.name,
+                            s.value.value,
+                            s.value
+                                .env_override
+                                .as_ref()
+                                .map(|e| format!(" ${e}"))
+                                .unwrap_or_default(),
+                            if s.value.conditional { " (cond)" } else { "" }
+                        )
+                    })
+                    .collect();
+                println!("GUNICORN {}: {}", path.display(), explicit.join(", "));
+                for unknown in config.unknown_settings() {
+                    println!("  UNKNOWN {} -> {}", unknown.name, unknown.suggestion);
+                }
+            }
+        }
+        println!(
+            "files={files} with_errors={failed} settings_classes={classes} fields={fields} gunicorn_configs={configs} in {:?}",
+            started.elapsed()
+        );
+    }
+}
