@@ -4,6 +4,7 @@
 //! The parser is Ruff's, kept private to this module: every public type here is our own
 //! and carries byte [`Span`](crate::span::Span)s. Nothing is ever executed.
 
+pub mod app;
 mod eval;
 pub mod gunicorn;
 pub mod settings;
@@ -11,6 +12,7 @@ mod syntax;
 
 pub use eval::{Binding, BindingKind, Evaluated, Namespace, Value, evaluate_module};
 
+pub use app::AppModel;
 pub use gunicorn::GunicornConfig;
 pub use settings::SettingsModel;
 pub use syntax::{MAX_SYNTAX_DEPTH, PythonModule, PythonTarget, parse, parse_for};
@@ -20,7 +22,7 @@ mod corpus {
     use std::path::{Path, PathBuf};
 
     use super::gunicorn::GunicornConfig;
-    use super::{SettingsModel, parse};
+    use super::{AppModel, SettingsModel, parse};
 
     fn python_files(root: &Path) -> Vec<PathBuf> {
         let mut files = Vec::new();
@@ -55,6 +57,7 @@ mod corpus {
             return;
         };
         let (mut files, mut failed, mut classes, mut fields, mut configs) = (0, 0, 0, 0, 0);
+        let (mut apps, mut routes, mut pools, mut handlers, mut lifespans) = (0, 0, 0, 0, 0);
         let started = std::time::Instant::now();
         let mut repositories: Vec<PathBuf> = repositories.flatten().map(|e| e.path()).collect();
         repositories.sort();
@@ -96,6 +99,80 @@ mod corpus {
                         .join("; ")
                 );
             }
+            let names: Vec<String> = texts
+                .iter()
+                .map(|(path, _)| {
+                    let relative = path.strip_prefix(&repository).unwrap_or(path);
+                    relative
+                        .with_extension("")
+                        .components()
+                        .map(|part| part.as_os_str().to_string_lossy().into_owned())
+                        .collect::<Vec<_>>()
+                        .join(".")
+                })
+                .collect();
+            let named: Vec<(&str, &super::PythonModule)> = names
+                .iter()
+                .map(String::as_str)
+                .zip(modules.iter().copied())
+                .collect();
+            let app = AppModel::build(&named, Some(&model));
+            apps += app.apps.len();
+            routes += app.routes.len();
+            pools += app.pools.len();
+            handlers += app.event_handlers.len();
+            lifespans += app.lifespans().count();
+            for route in &app.routes {
+                let handler = &app.functions[route.function];
+                println!(
+                    "ROUTE {} {} {} async={} storage={} mounted={}",
+                    route.method,
+                    route.full_path,
+                    route.handler,
+                    handler.is_async,
+                    handler.touches_storage,
+                    route.mounted
+                );
+            }
+            for pool in &app.pools {
+                println!(
+                    "POOL {} {} {:?} url={:?} args={:?}",
+                    texts[pool.module].0.display(),
+                    pool.factory,
+                    pool.site,
+                    pool.url.as_ref().map(|url| (&url.value, &url.env_override)),
+                    pool.arguments
+                        .iter()
+                        .map(|(name, value)| (name, &value.value))
+                        .collect::<Vec<_>>()
+                );
+            }
+            for (_, lifespan) in app.lifespans() {
+                if let Some(facts) = &lifespan.lifespan {
+                    let names = |calls: &[super::app::Call]| {
+                        calls
+                            .iter()
+                            .map(|c| c.callee.clone())
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    };
+                    println!(
+                        "LIFESPAN {} before=[{}] around=[{}] after=[{}]",
+                        texts[lifespan.module].0.display(),
+                        names(&facts.before_yield),
+                        names(&facts.around_yield),
+                        names(&facts.after_yield)
+                    );
+                }
+            }
+            for handler in &app.event_handlers {
+                println!(
+                    "EVENT {} {} {}",
+                    texts[handler.module].0.display(),
+                    handler.event,
+                    handler.handler
+                );
+            }
             for import in &model.v1_imports {
                 println!("V1IMPORT {}", texts[import.module].0.display());
             }
@@ -130,7 +207,7 @@ mod corpus {
             }
         }
         println!(
-            "files={files} with_errors={failed} settings_classes={classes} fields={fields} gunicorn_configs={configs} in {:?}",
+            "files={files} with_errors={failed} settings_classes={classes} fields={fields} gunicorn_configs={configs} apps={apps} routes={routes} pools={pools} event_handlers={handlers} lifespans={lifespans} in {:?}",
             started.elapsed()
         );
     }

@@ -6,6 +6,7 @@
 //! so a project's `BaseConfig(BaseSettings)` in one file and `Settings(BaseConfig)` in
 //! another are both found.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use ruff_python_ast::{Expr, Stmt, StmtClassDef};
@@ -406,26 +407,46 @@ impl SettingsModel {
                     .find_map(|base| base_settings_flavour(&base.value))
             })
             .collect();
+        let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (index, candidate) in candidates.iter().enumerate() {
+            by_name
+                .entry(candidate.class.name.as_str())
+                .or_default()
+                .push(index);
+        }
+        // Classes whose bases name another candidate class.
+        let base_links: Vec<Vec<usize>> = candidates
+            .iter()
+            .enumerate()
+            .map(|(index, candidate)| {
+                let mut links: Vec<usize> = candidate
+                    .bases
+                    .iter()
+                    .filter_map(|base| {
+                        by_name.get(base.value.rsplit('.').next().unwrap_or(&base.value))
+                    })
+                    .flatten()
+                    .copied()
+                    .filter(|&other| other != index)
+                    .collect();
+                links.dedup();
+                links
+            })
+            .collect();
         let mut parents: Vec<Vec<usize>> = vec![Vec::new(); candidates.len()];
         for _ in 0..=candidates.len() {
             let mut changed = false;
-            for (index, candidate) in candidates.iter().enumerate() {
-                for base in &candidate.bases {
-                    let base_name = base.value.rsplit('.').next().unwrap_or(&base.value);
-                    for (other, other_candidate) in candidates.iter().enumerate() {
-                        if other == index
-                            || other_candidate.class.name.as_str() != base_name
-                            || parents[index].contains(&other)
-                        {
-                            continue;
+            for (index, links) in base_links.iter().enumerate() {
+                for &other in links {
+                    if parents[index].contains(&other) {
+                        continue;
+                    }
+                    if let Some(found) = flavour[other] {
+                        parents[index].push(other);
+                        if flavour[index].is_none() {
+                            flavour[index] = Some(found);
                         }
-                        if let Some(found) = flavour[other] {
-                            parents[index].push(other);
-                            if flavour[index].is_none() {
-                                flavour[index] = Some(found);
-                            }
-                            changed = true;
-                        }
+                        changed = true;
                     }
                 }
             }
