@@ -29,6 +29,20 @@ const MAX_BLOCK_DEPTH: usize = 64;
 /// The longest string the evaluator builds (longer results become [`Value::Unknown`]).
 const MAX_STRING_LEN: usize = 64 * 1024;
 
+/// How deeply containers may nest inside a value (`[[[...]]]`, or lists built from names
+/// bound to lists); deeper ones become [`Value::Unknown`], so every walk over a value is
+/// shallow.
+const MAX_VALUE_DEPTH: usize = 32;
+
+/// Work units one module's evaluation may spend (an element copied, 16 bytes of string
+/// copied or rendered); past it values become [`Value::Unknown`]. Real configuration files
+/// use a few hundred; the cap keeps crafted files (a big dict referenced thousands of times)
+/// linear.
+const EVAL_BUDGET: u64 = 1 << 20;
+
+/// The most one value may cost; bigger ones become [`Value::Unknown`].
+const MAX_VALUE_COST: u64 = 1 << 16;
+
 /// A statically known Python value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
@@ -306,6 +320,8 @@ pub struct Namespace {
     history: Vec<Binding>,
     current: HashMap<String, usize>,
     first_seen: Vec<String>,
+    /// Work already spent evaluating this module (see [`EVAL_BUDGET`]).
+    spent: std::cell::Cell<u64>,
 }
 
 impl Namespace {
@@ -366,8 +382,14 @@ fn bind_statement(namespace: &mut Namespace, statement: &Stmt, conditional: bool
     match statement {
         Stmt::Assign(assign) => {
             let value = mark(Evaluator::new(namespace).eval(&assign.value));
-            for target in &assign.targets {
-                bind_target(namespace, target, value.clone(), BindingKind::Assignment);
+            for (index, target) in assign.targets.iter().enumerate() {
+                // Each extra target (`a = b = value`) is another copy to pay for.
+                let copy = if index == 0 {
+                    value.clone()
+                } else {
+                    Evaluator::new(namespace).affordable(value.clone())
+                };
+                bind_target(namespace, target, copy, BindingKind::Assignment);
             }
         }
         Stmt::AnnAssign(assign) => {
@@ -537,6 +559,46 @@ fn bind_target(namespace: &mut Namespace, target: &Expr, value: Evaluated, kind:
     }
 }
 
+/// The cost of copying `value` (`Ok`), or, when it nests deeper than [`MAX_VALUE_DEPTH`]
+/// or costs more than `limit`, the work spent finding out (`Err`). Stops early, so
+/// measuring costs at most `limit` steps.
+fn measure(value: &Value, depth: usize, limit: u64) -> Result<u64, u64> {
+    if depth > MAX_VALUE_DEPTH || limit == 0 {
+        return Err(1);
+    }
+    let mut cost: u64 = 1;
+    let mut add_child = |child: &Value| -> Result<(), u64> {
+        let Some(remaining) = limit.checked_sub(cost) else {
+            return Err(cost);
+        };
+        match measure(child, depth + 1, remaining) {
+            Ok(more) => {
+                cost = cost.saturating_add(more);
+                Ok(())
+            }
+            Err(work) => Err(cost.saturating_add(work)),
+        }
+    };
+    match value {
+        Value::Str(text) | Value::Reference(text) | Value::Function(text) | Value::Class(text) => {
+            cost = cost.saturating_add(text.len() as u64 / 16);
+        }
+        Value::List(items) | Value::Tuple(items) => {
+            for item in items {
+                add_child(&item.value)?;
+            }
+        }
+        Value::Dict(items) => {
+            for (key, item) in items {
+                add_child(&key.value)?;
+                add_child(&item.value)?;
+            }
+        }
+        _ => {}
+    }
+    if cost <= limit { Ok(cost) } else { Err(cost) }
+}
+
 /// Evaluates expressions against the names bound so far.
 pub(super) struct Evaluator<'n> {
     namespace: &'n Namespace,
@@ -551,6 +613,32 @@ impl<'n> Evaluator<'n> {
     /// The value of `expr`, with provenance.
     pub(super) fn eval(&self, expr: &Expr) -> Evaluated {
         self.eval_at(expr, 0)
+    }
+
+    /// Charges the cost of copying `value` to the module's budget; `false` (and nothing
+    /// charged) when the value is too deep or the budget cannot pay for it.
+    fn afford(&self, value: &Value) -> bool {
+        let spent = self.namespace.spent.get();
+        let limit = EVAL_BUDGET.saturating_sub(spent).min(MAX_VALUE_COST);
+        let (cost, affordable) = match measure(value, 0, limit) {
+            Ok(cost) => (cost, true),
+            // The work of a failed measure is paid for too.
+            Err(work) => (work, false),
+        };
+        self.namespace.spent.set(spent.saturating_add(cost));
+        affordable
+    }
+
+    /// `evaluated`, or an unknown value at its span when copying it is not affordable.
+    fn affordable(&self, evaluated: Evaluated) -> Evaluated {
+        if self.afford(&evaluated.value) {
+            evaluated
+        } else {
+            let mut unknown = Evaluated::unknown(evaluated.span);
+            unknown.env_override = evaluated.env_override;
+            unknown.conditional = evaluated.conditional;
+            unknown
+        }
     }
 
     /// The dotted name an expression refers to, resolved through imports:
@@ -612,12 +700,18 @@ impl<'n> Evaluator<'n> {
                     };
                     items.push((self.eval_at(key, depth), self.eval_at(&item.value, depth)));
                 }
-                Evaluated::new(Value::Dict(items), span)
+                self.affordable(Evaluated::new(Value::Dict(items), span))
             }
             Expr::Name(name) => match self.namespace.get(name.id.as_str()) {
-                Some(binding) => {
+                Some(binding) if self.afford(&binding.value.value) => {
                     let mut value = binding.value.clone();
                     value.span = span;
+                    value
+                }
+                Some(binding) => {
+                    let mut value = Evaluated::unknown(span);
+                    value.env_override.clone_from(&binding.value.env_override);
+                    value.conditional = binding.value.conditional;
                     value
                 }
                 None => Evaluated::unknown(span),
@@ -629,7 +723,7 @@ impl<'n> Evaluator<'n> {
             Expr::BinOp(operation) => {
                 let left = self.eval_at(&operation.left, depth);
                 let right = self.eval_at(&operation.right, depth);
-                binary(operation.op, &left, &right, span)
+                self.affordable(binary(operation.op, &left, &right, span))
             }
             Expr::UnaryOp(operation) => {
                 let operand = self.eval_at(&operation.operand, depth);
@@ -667,7 +761,7 @@ impl<'n> Evaluator<'n> {
             .iter()
             .map(|element| self.eval_at(element, depth))
             .collect();
-        Evaluated::new(make(items), span)
+        self.affordable(Evaluated::new(make(items), span))
     }
 
     fn eval_fstring(
@@ -1725,6 +1819,61 @@ mod tests {
         let parsed = parse(&text);
         let ns = evaluate_module(&parsed.tree);
         assert!(ns.get("x").is_some());
+    }
+
+    #[test]
+    fn names_nesting_lists_stop_at_the_value_depth_limit() {
+        let mut text = String::from("x0 = [0]\n");
+        for index in 1..10_000 {
+            text.push_str(&format!("x{index} = [x{}]\n", index - 1));
+        }
+        let ns = namespace(&text);
+        let Some(Value::List(items)) = ns.get("x9999").map(|b| b.value.value.clone()) else {
+            panic!("x9999 is a list");
+        };
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].value, Value::Unknown);
+        let Some(Value::List(items)) = ns.get("x5").map(|b| b.value.value.clone()) else {
+            panic!("x5 is a list");
+        };
+        assert!(matches!(items[0].value, Value::List(_)));
+    }
+
+    #[test]
+    fn a_big_dict_referenced_many_times_stays_cheap() {
+        let mut text = String::from("d = {");
+        for index in 0..20_000 {
+            text.push_str(&format!("'k{index}': {index}, "));
+        }
+        text.push_str("}\n");
+        for index in 0..20_000 {
+            text.push_str(&format!("v{index} = d\n"));
+        }
+        text.push_str("a = b = c = d\n");
+        let started = std::time::Instant::now();
+        let ns = namespace(&text);
+        assert!(started.elapsed().as_secs() < 10);
+        assert!(matches!(
+            ns.get("v0").map(|b| &b.value.value),
+            Some(Value::Dict(_))
+        ));
+        assert_eq!(
+            ns.get("v19999").map(|b| b.value.value.clone()),
+            Some(Value::Unknown)
+        );
+    }
+
+    #[test]
+    fn doubling_a_list_is_capped() {
+        let mut text = String::from("a = [1, 2]\n");
+        for _ in 0..64 {
+            text.push_str("a = a + a\n");
+        }
+        let ns = namespace(&text);
+        assert_eq!(
+            ns.get("a").map(|b| b.value.value.clone()),
+            Some(Value::Unknown)
+        );
     }
 
     #[test]

@@ -18,6 +18,45 @@ pub use settings::SettingsModel;
 pub use syntax::{MAX_SYNTAX_DEPTH, PythonModule, PythonTarget, parse, parse_for};
 
 #[cfg(test)]
+mod depth {
+    use super::gunicorn::GunicornConfig;
+    use super::{AppModel, SettingsModel, evaluate_module, parse};
+
+    /// Every model walks code nested just under the syntax layer's limit without running
+    /// out of stack (tests run on 2 MiB threads).
+    #[test]
+    fn models_survive_code_just_under_the_depth_limit() {
+        let shapes = [
+            format!("x = {}1{}\n", "[".repeat(990), "]".repeat(990)),
+            format!("x = {}1\n", "-".repeat(990)),
+            format!("x = {}1\n", "not ".repeat(990)),
+            format!("x = {}1\n", "1 + ".repeat(990)),
+            format!(
+                "from fastapi import FastAPI\napp = FastAPI()\n@app.get('/')\nasync def f():\n    return {}g(){}\n",
+                "h(".repeat(450),
+                ")".repeat(450)
+            ),
+            format!(
+                "from pydantic_settings import BaseSettings\nclass S(BaseSettings):\n    x: int = {}1{}\n",
+                "(".repeat(180).replace('(', "[("),
+                ")".repeat(180).replace(')', ",)]")
+            ),
+        ];
+        for text in &shapes {
+            let parsed = parse(text);
+            assert_eq!(parsed.errors, vec![], "{}", &text[..40]);
+            let namespace = evaluate_module(&parsed.tree);
+            assert!(namespace.bindings().count() > 0);
+            let mut config = GunicornConfig::new();
+            config.apply_config_file(&parsed.tree);
+            let settings = SettingsModel::build(&[&parsed.tree]);
+            let app = AppModel::build(&[("main", &parsed.tree)], Some(&settings));
+            assert!(app.functions.len() <= 1);
+        }
+    }
+}
+
+#[cfg(test)]
 mod corpus {
     use std::path::{Path, PathBuf};
 

@@ -408,19 +408,3 @@ mod tests {
         assert_eq!(parsed.tree.statement_count(), 1);
     }
 }
-#[cfg(test)]
-mod depth_probe {
-    #[test]
-    fn probe_depth_just_under_limit() {
-        for (open, close) in [("[", "]"), ("-", ""), ("not ", "")] {
-            let text = format!("x = {}1{}\n", open.repeat(990), close.repeat(990));
-            let parsed = super::parse(&text);
-            assert_eq!(parsed.errors, vec![]);
-            let ns = crate::parse::python::evaluate_module(&parsed.tree);
-            assert!(ns.get("x").is_some());
-        }
-        let text = format!("x = {}1\n", "1 + ".repeat(990));
-        let parsed = super::parse(&text);
-        assert_eq!(parsed.errors, vec![]);
-    }
-}
