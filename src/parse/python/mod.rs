@@ -1,5 +1,5 @@
 //! Python files: the syntax layer, a static evaluator, and the models rules read
-//! (gunicorn configuration, pydantic settings).
+//! (gunicorn configuration, pydantic settings, the FastAPI/Starlette application).
 //!
 //! The parser is Ruff's, kept private to this module: every public type here is our own
 //! and carries byte [`Span`](crate::span::Span)s. Nothing is ever executed.
