@@ -7,6 +7,7 @@ pub mod command;
 pub mod dockerfile;
 pub mod dockerignore;
 pub mod kubernetes;
+pub mod python;
 pub mod shell;
 pub mod yaml;
 
