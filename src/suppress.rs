@@ -449,8 +449,39 @@ pub fn comments(parsed: &ParsedFile) -> Vec<Comment> {
                 own_line: true,
             })
             .collect(),
+        // systemd reads `#` and `;` lines as comments, never a trailing part of a line.
+        Tree::Systemd(unit) => unit
+            .comments
+            .iter()
+            .map(|&span| Comment {
+                span,
+                own_line: true,
+            })
+            .collect(),
+        Tree::Compose(compose) => yaml_comments(parsed.source.text(), &compose.yaml),
         _ => Vec::new(),
     }
+}
+
+/// The comments of a YAML file, each marked own-line or trailing.
+fn yaml_comments(text: &str, yaml: &crate::parse::yaml::YamlStream) -> Vec<Comment> {
+    yaml.comments
+        .iter()
+        .map(|comment| {
+            let start = comment.span.start as usize;
+            let line_start = text
+                .get(..start)
+                .and_then(|before| before.rfind('\n'))
+                .map_or(0, |at| at + 1);
+            let own_line = text
+                .get(line_start..start)
+                .is_some_and(|before| before.trim().is_empty());
+            Comment {
+                span: comment.span,
+                own_line,
+            }
+        })
+        .collect()
 }
 
 /// Suppressions that come from the structure of a file rather than its comments: the
@@ -476,9 +507,13 @@ pub fn collect(parsed: &ParsedFile) -> FileSuppressions {
     let source = &parsed.source;
     let mut found = object_suppressions(parsed);
     for comment in comments(parsed) {
-        let Some((directive, problems)) =
-            parse_directive(source.slice(comment.span), comment.span.start)
-        else {
+        // A `;` comment (systemd) reads like a `#` one.
+        let text = source.slice(comment.span);
+        let (text, offset) = match text.strip_prefix(';') {
+            Some(rest) => (rest, comment.span.start + 1),
+            None => (text, comment.span.start),
+        };
+        let Some((directive, problems)) = parse_directive(text, offset) else {
             continue;
         };
         found.invalid.extend(problems);
@@ -525,7 +560,8 @@ fn line_of(source: &SourceFile, offset: u32) -> Span {
 
 /// What an own-line `ignore` covers: the next line that is neither blank nor a comment;
 /// in a Dockerfile, the whole instruction starting there (or the instruction the comment
-/// sits inside, between continuation lines).
+/// sits inside, between continuation lines); in a systemd unit, the whole assignment
+/// starting there, continuation lines included.
 fn next_target(parsed: &ParsedFile, comment: Span) -> Span {
     let source = &parsed.source;
     if let Tree::Dockerfile(model) = &parsed.tree
@@ -543,11 +579,22 @@ fn next_target(parsed: &ParsedFile, comment: Span) -> Span {
         .skip(1)
         .find(|l| {
             let content = l.text(text).trim_start();
-            !content.is_empty() && !content.starts_with('#')
+            let comment = content.starts_with('#')
+                || (matches!(parsed.tree, Tree::Systemd(_)) && content.starts_with(';'));
+            !content.is_empty() && !comment
         });
     let Some(line) = line else {
         return Span::empty(len(source));
     };
+    if let Tree::Systemd(unit) = &parsed.tree
+        && let Some(entry) = unit
+            .sections
+            .iter()
+            .flat_map(|s| s.entries.iter())
+            .find(|e| line.start <= e.span.start && e.span.start <= line.end)
+    {
+        return Span::new(line.start, entry.span.end.max(line.end));
+    }
     if let Tree::Dockerfile(model) = &parsed.tree
         && let Some(instruction) = model
             .ast

@@ -4,10 +4,12 @@
 //! location and parsing goes on, so rules still see every part that did parse.
 
 pub mod command;
+pub mod compose;
 pub mod dockerfile;
 pub mod dockerignore;
 pub mod kubernetes;
 pub mod shell;
+pub mod systemd;
 pub mod yaml;
 
 use crate::span::Span;
