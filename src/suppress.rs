@@ -1,4 +1,5 @@
-//! Inline suppressions: one comment grammar for every file kind with `#` comments.
+//! Inline suppressions: one comment grammar for every file kind with `#` comments
+//! (systemd units' `;` comments read the same).
 //!
 //! ```text
 //! # deploylint: ignore[DF001, reload-in-production] reason="..." expires=2026-12-31
@@ -9,9 +10,10 @@
 //! Rules are named by code or name. `reason="..."` (or free text after `]`) and
 //! `expires=YYYY-MM-DD` are optional; an expired suppression stops suppressing and is
 //! reported. `ignore` written on its own line applies to the next line; in a Dockerfile to
-//! the whole next instruction, continuation lines included. A trailing comment on the
-//! same line applies to that line, for the kinds whose parsers give trailing comments
-//! (Python, YAML; in a Dockerfile a `#` mid-line is part of the instruction).
+//! the whole next instruction, continuation lines included (in a systemd unit, the whole
+//! next assignment). A trailing comment on the same line applies to that line, for the
+//! kinds whose parsers give trailing comments (Python, YAML; in a Dockerfile or a unit a
+//! `#` mid-line is part of the instruction or value).
 //!
 //! Each file kind provides its comments ([`Comment`]: span and whether it is alone on its
 //! line) and where a scope ends ([`Region`]); the grammar and the bookkeeping (used,
@@ -1011,6 +1013,41 @@ mod tests {
         assert_eq!(
             found.invalid[0].message,
             "`stage-ignore` only applies in a Dockerfile (to the end of a stage)"
+        );
+    }
+
+    #[test]
+    fn systemd_hash_and_semicolon_comments_cover_the_whole_assignment() {
+        let text = "[Service]\n; deploylint: ignore[SD002] reason=\"staging box\"\nExecStart=/bin/uvicorn a:b \\\n  --reload\n# deploylint: ignore[SD004]\n# a note\nUser=root\n";
+        let file = parsed("api.service", FileKind::SystemdUnit, text);
+        assert_eq!(
+            regions(&file),
+            [
+                (
+                    Scope::Line,
+                    "ExecStart=/bin/uvicorn a:b \\\n  --reload".to_string()
+                ),
+                (Scope::Line, "User=root".to_string()),
+            ]
+        );
+        let found = collect(&file);
+        assert_eq!(found.suppressions[0].reason.as_deref(), Some("staging box"));
+        assert_eq!(found.suppressions[0].rules[0].span, Span::new(31, 36));
+    }
+
+    #[test]
+    fn compose_trailing_and_own_line_comments() {
+        let text = "services:\n  api:\n    # deploylint: ignore[DC001]\n    environment:\n      A: b  # deploylint: ignore[DC002]\n";
+        let file = parsed("compose.yaml", FileKind::Yaml, text);
+        assert_eq!(
+            regions(&file),
+            [
+                (Scope::Line, "    environment:".to_string()),
+                (
+                    Scope::Line,
+                    "      A: b  # deploylint: ignore[DC002]".to_string()
+                ),
+            ]
         );
     }
 }

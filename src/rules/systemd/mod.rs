@@ -41,3 +41,68 @@ pub(crate) fn is_true(text: &str) -> bool {
         "1" | "yes" | "y" | "true" | "t" | "on"
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{FileKind, Linter, Settings, SourceFile};
+
+    /// The unit a recovery guide recommends for a FastAPI service: it must pass every
+    /// rule that reads systemd units.
+    const RECOVERY_GUIDE_UNIT: &str = "\
+[Unit]
+Description=Orders API
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+User=orders
+Group=orders
+WorkingDirectory=/srv/orders
+EnvironmentFile=/etc/orders/orders.env
+Environment=PYTHONUNBUFFERED=1
+ExecStart=/srv/orders/.venv/bin/gunicorn orders.main:app \\
+    -k uvicorn.workers.UvicornWorker --bind 0.0.0.0:8000 --workers 3
+Restart=always
+RestartSec=5
+
+[Install]
+WantedBy=multi-user.target
+";
+
+    #[test]
+    fn the_recovery_guide_unit_produces_no_finding() {
+        let report = Linter::new(Settings::default()).lint_sources(vec![SourceFile::new(
+            "deploy/orders.service",
+            FileKind::SystemdUnit,
+            RECOVERY_GUIDE_UNIT,
+        )]);
+        let found: Vec<_> = report
+            .diagnostics
+            .iter()
+            .map(|d| format!("{} {}", d.code, d.message))
+            .collect();
+        assert_eq!(found, Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_same_unit_without_its_safeguards_fires_every_service_rule() {
+        let stripped: String = RECOVERY_GUIDE_UNIT
+            .lines()
+            .filter(|l| !l.starts_with("User=") && !l.starts_with("Restart="))
+            .filter(|l| !l.starts_with("Environment="))
+            .map(|l| {
+                l.replace("/etc/orders/orders.env", "/srv/orders/.env")
+                    .replace("--workers 3", "--workers 3 --reload")
+                    + "\n"
+            })
+            .collect();
+        let report = Linter::new(Settings::default()).lint_sources(vec![SourceFile::new(
+            "deploy/orders.service",
+            FileKind::SystemdUnit,
+            stripped,
+        )]);
+        let mut codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        codes.sort_unstable();
+        assert_eq!(codes, ["SD001", "SD002", "SD003", "SD004", "SD005"]);
+    }
+}
