@@ -17,7 +17,7 @@
 use std::path::Path;
 
 use crate::parse::Parsed;
-use crate::parse::command::{Invocation, parse_invocation};
+use crate::parse::command::{Invocation, parse_invocation, word_with_references};
 use crate::parse::shell::Word;
 use crate::parse::yaml::{self, NodeId, NodeRef, YamlStream};
 use crate::span::{Span, Spanned};
@@ -288,7 +288,7 @@ fn read_command(node: NodeRef<'_>) -> Option<CommandLine> {
             .items()
             .filter_map(|item| {
                 let (raw, _) = item.scalar()?;
-                Some(Word::literal(raw, item.span()))
+                Some(word_with_references(raw, item.span()))
             })
             .collect();
         return Some(CommandLine {

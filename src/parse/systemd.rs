@@ -17,7 +17,7 @@
 //! continuation at the end of the file, an unterminated quote) are [`SyntaxError`]s; the
 //! parse goes on past them.
 
-use crate::parse::command::{Invocation, parse_invocation};
+use crate::parse::command::{Invocation, parse_invocation, word_with_references};
 use crate::parse::shell::Word;
 use crate::parse::{Parsed, SyntaxError};
 use crate::span::{MappedText, Span, Spanned};
@@ -725,12 +725,23 @@ fn push_command(
 ) {
     let prefixes = std::mem::take(prefixes);
     let raw = std::mem::take(words);
+    // systemd substitutes `$VAR` and `${VAR}` unless the `:` prefix is given.
+    let substitutes = !prefixes
+        .iter()
+        .any(|p| p.value == ExecPrefix::NoEnvironmentSubstitution);
     if raw.is_empty() {
         return;
     }
     let mut words: Vec<Word> = raw
         .into_iter()
-        .map(|w| Word::literal(w.text, map.span_to_file(Span::from_range(w.range))))
+        .map(|w| {
+            let span = map.span_to_file(Span::from_range(w.range));
+            if substitutes {
+                word_with_references(&w.text, span)
+            } else {
+                Word::literal(w.text, span)
+            }
+        })
         .collect();
     let argv0 = if prefixes.iter().any(|p| p.value == ExecPrefix::Argv0) && words.len() > 1 {
         Some(words.remove(1))

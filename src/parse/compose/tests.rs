@@ -101,6 +101,11 @@ fn interpolation_in_string_commands_is_templated() {
     let workers = invocation.workers.expect("workers");
     assert!(workers.is_templated());
     assert_eq!(workers.effective_u64(), Some(2));
+    let text = "services:\n  api:\n    command: [\"gunicorn\", \"a:b\", \"--bind\", \"0.0.0.0:${PORT}\"]\n";
+    let invocation = one(text).invocation().expect("gunicorn");
+    let port = invocation.binds[0].port().expect("port").clone();
+    assert!(port.is_templated());
+    assert_eq!(port.span, at(text, "${PORT}", 0));
 }
 
 #[test]

@@ -413,3 +413,63 @@ fn long_input_is_linear() {
     assert_eq!(parsed.errors, []);
     assert_eq!(parsed.tree.exec_start()[0].1.words.len(), 50_001);
 }
+
+#[test]
+fn random_inputs_never_panic() {
+    const ALPHABET: &[&str] = &[
+        "[",
+        "]",
+        "=",
+        "\\",
+        "\n",
+        "\r\n",
+        " ",
+        "\t",
+        "\"",
+        "'",
+        ";",
+        "#",
+        "-",
+        "@",
+        ":",
+        "+",
+        "!",
+        "$",
+        "{",
+        "}",
+        "%",
+        "x",
+        "é",
+        "\\x4",
+        "\\u00",
+        "ExecStart",
+        "Environment",
+        "EnvironmentFile",
+        "[Service]",
+        "uvicorn",
+        "--reload",
+    ];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..2000 {
+        let mut text = String::new();
+        for _ in 0..40 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let pick = (state >> 33) as usize % ALPHABET.len();
+            text.push_str(ALPHABET[pick]);
+        }
+        let parsed = parse(&text);
+        for error in &parsed.errors {
+            assert!(error.span.end as usize <= text.len(), "{text:?}");
+        }
+        for (_, command) in parsed.tree.exec_start() {
+            for word in &command.words {
+                assert!(word.span.end as usize <= text.len(), "{text:?}");
+            }
+            let _ = command.invocation();
+        }
+        let _ = parsed.tree.environment();
+        let _ = parsed.tree.environment_files();
+    }
+}
