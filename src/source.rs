@@ -17,6 +17,9 @@ pub enum FileKind {
     /// A YAML file (`*.yaml`, `*.yml`): Kubernetes manifests are linted, other YAML
     /// (Helm templates, CI workflows, values files) is recognised and left alone.
     Yaml,
+    /// A systemd unit (`*.service`; `*.socket` and `*.timer` are read for their syntax
+    /// only).
+    SystemdUnit,
 }
 
 impl FileKind {
@@ -43,6 +46,9 @@ impl FileKind {
         if lower.ends_with(".yaml") || lower.ends_with(".yml") {
             return Some(FileKind::Yaml);
         }
+        if lower.ends_with(".service") || lower.ends_with(".socket") || lower.ends_with(".timer") {
+            return Some(FileKind::SystemdUnit);
+        }
         None
     }
 
@@ -53,6 +59,7 @@ impl FileKind {
             FileKind::DockerIgnore => "DI",
             FileKind::ShellScript => "SH",
             FileKind::Yaml => "K8S",
+            FileKind::SystemdUnit => "SD",
         }
     }
 
@@ -63,6 +70,7 @@ impl FileKind {
             FileKind::DockerIgnore => "dockerignore",
             FileKind::ShellScript => "shell",
             FileKind::Yaml => "yaml",
+            FileKind::SystemdUnit => "systemd",
         }
     }
 }
@@ -202,6 +210,9 @@ mod tests {
         assert_eq!(kind("entrypoint.sh"), Some(FileKind::ShellScript));
         assert_eq!(kind("k8s/deploy.yaml"), Some(FileKind::Yaml));
         assert_eq!(kind("compose.yml"), Some(FileKind::Yaml));
+        assert_eq!(kind("deploy/api.service"), Some(FileKind::SystemdUnit));
+        assert_eq!(kind("api.socket"), Some(FileKind::SystemdUnit));
+        assert_eq!(kind("backup.timer"), Some(FileKind::SystemdUnit));
         assert_eq!(kind("README.md"), None);
         assert_eq!(kind("Dockerfiles"), None);
     }

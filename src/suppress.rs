@@ -1,4 +1,5 @@
-//! Inline suppressions: one comment grammar for every file kind with `#` comments.
+//! Inline suppressions: one comment grammar for every file kind with `#` comments
+//! (systemd units' `;` comments read the same).
 //!
 //! ```text
 //! # deploylint: ignore[DF001, reload-in-production] reason="..." expires=2026-12-31
@@ -9,9 +10,10 @@
 //! Rules are named by code or name. `reason="..."` (or free text after `]`) and
 //! `expires=YYYY-MM-DD` are optional; an expired suppression stops suppressing and is
 //! reported. `ignore` written on its own line applies to the next line; in a Dockerfile to
-//! the whole next instruction, continuation lines included. A trailing comment on the
-//! same line applies to that line, for the kinds whose parsers give trailing comments
-//! (Python, YAML; in a Dockerfile a `#` mid-line is part of the instruction).
+//! the whole next instruction, continuation lines included (in a systemd unit, the whole
+//! next assignment). A trailing comment on the same line applies to that line, for the
+//! kinds whose parsers give trailing comments (Python, YAML; in a Dockerfile or a unit a
+//! `#` mid-line is part of the instruction or value).
 //!
 //! Each file kind provides its comments ([`Comment`]: span and whether it is alone on its
 //! line) and where a scope ends ([`Region`]); the grammar and the bookkeeping (used,
@@ -443,25 +445,17 @@ pub fn comments(parsed: &ParsedFile) -> Vec<Comment> {
                 own_line: true,
             })
             .collect(),
-        Tree::Kubernetes(manifests) => {
-            let text = parsed.source.text();
-            manifests
-                .yaml
-                .comments
-                .iter()
-                .map(|c| {
-                    let line_start = text
-                        .get(..c.span.start as usize)
-                        .and_then(|before| before.rfind(['\n', '\r']))
-                        .map_or(0, |i| i + 1);
-                    let before = text.get(line_start..c.span.start as usize).unwrap_or("");
-                    Comment {
-                        span: c.span,
-                        own_line: before.trim().is_empty(),
-                    }
-                })
-                .collect()
-        }
+        Tree::Kubernetes(manifests) => yaml_comments(parsed.source.text(), &manifests.yaml),
+        // systemd reads `#` and `;` lines as comments, never a trailing part of a line.
+        Tree::Systemd(unit) => unit
+            .comments
+            .iter()
+            .map(|&span| Comment {
+                span,
+                own_line: true,
+            })
+            .collect(),
+        Tree::Compose(compose) => yaml_comments(parsed.source.text(), &compose.yaml),
         _ => Vec::new(),
     }
 }
@@ -480,6 +474,27 @@ pub const IGNORE_ANNOTATION: &str = "deploylint.dev/ignore";
 
 /// The annotation giving the reason of [`IGNORE_ANNOTATION`].
 pub const IGNORE_REASON_ANNOTATION: &str = "deploylint.dev/ignore-reason";
+
+/// The comments of a YAML file, each marked own-line or trailing.
+fn yaml_comments(text: &str, yaml: &crate::parse::yaml::YamlStream) -> Vec<Comment> {
+    yaml.comments
+        .iter()
+        .map(|comment| {
+            let start = comment.span.start as usize;
+            let line_start = text
+                .get(..start)
+                .and_then(|before| before.rfind(['\n', '\r']))
+                .map_or(0, |at| at + 1);
+            let own_line = text
+                .get(line_start..start)
+                .is_some_and(|before| before.trim().is_empty());
+            Comment {
+                span: comment.span,
+                own_line,
+            }
+        })
+        .collect()
+}
 
 /// Suppressions that come from the structure of a file rather than its comments: the
 /// `deploylint.dev/ignore` annotation of Kubernetes objects, whose region is the object.
@@ -559,9 +574,13 @@ pub fn collect(parsed: &ParsedFile) -> FileSuppressions {
     let source = &parsed.source;
     let mut found = object_suppressions(parsed);
     for comment in comments(parsed) {
-        let Some((directive, problems)) =
-            parse_directive(source.slice(comment.span), comment.span.start)
-        else {
+        // A `;` comment (systemd) reads like a `#` one.
+        let text = source.slice(comment.span);
+        let (text, offset) = match text.strip_prefix(';') {
+            Some(rest) => (rest, comment.span.start + 1),
+            None => (text, comment.span.start),
+        };
+        let Some((directive, problems)) = parse_directive(text, offset) else {
             continue;
         };
         found.invalid.extend(problems);
@@ -609,7 +628,8 @@ fn line_of(source: &SourceFile, offset: u32) -> Span {
 
 /// What an own-line `ignore` covers: the next line that is neither blank nor a comment;
 /// in a Dockerfile, the whole instruction starting there (or the instruction the comment
-/// sits inside, between continuation lines).
+/// sits inside, between continuation lines); in a systemd unit, the whole assignment
+/// starting there, continuation lines included.
 fn next_target(parsed: &ParsedFile, comment: Span) -> Span {
     let source = &parsed.source;
     if let Tree::Dockerfile(model) = &parsed.tree
@@ -627,11 +647,22 @@ fn next_target(parsed: &ParsedFile, comment: Span) -> Span {
         .skip(1)
         .find(|l| {
             let content = l.text(text).trim_start();
-            !content.is_empty() && !content.starts_with('#')
+            let comment = content.starts_with('#')
+                || (matches!(parsed.tree, Tree::Systemd(_)) && content.starts_with(';'));
+            !content.is_empty() && !comment
         });
     let Some(line) = line else {
         return Span::empty(len(source));
     };
+    if let Tree::Systemd(unit) = &parsed.tree
+        && let Some(entry) = unit
+            .sections
+            .iter()
+            .flat_map(|s| s.entries.iter())
+            .find(|e| line.start <= e.span.start && e.span.start <= line.end)
+    {
+        return Span::new(line.start, entry.span.end.max(line.end));
+    }
     if let Tree::Dockerfile(model) = &parsed.tree
         && let Some(instruction) = model
             .ast
@@ -1049,6 +1080,41 @@ mod tests {
         assert_eq!(
             found.invalid[0].message,
             "`stage-ignore` only applies in a Dockerfile (to the end of a stage)"
+        );
+    }
+
+    #[test]
+    fn systemd_hash_and_semicolon_comments_cover_the_whole_assignment() {
+        let text = "[Service]\n; deploylint: ignore[SD002] reason=\"staging box\"\nExecStart=/bin/uvicorn a:b \\\n  --reload\n# deploylint: ignore[SD004]\n# a note\nUser=root\n";
+        let file = parsed("api.service", FileKind::SystemdUnit, text);
+        assert_eq!(
+            regions(&file),
+            [
+                (
+                    Scope::Line,
+                    "ExecStart=/bin/uvicorn a:b \\\n  --reload".to_string()
+                ),
+                (Scope::Line, "User=root".to_string()),
+            ]
+        );
+        let found = collect(&file);
+        assert_eq!(found.suppressions[0].reason.as_deref(), Some("staging box"));
+        assert_eq!(found.suppressions[0].rules[0].span, Span::new(31, 36));
+    }
+
+    #[test]
+    fn compose_trailing_and_own_line_comments() {
+        let text = "services:\n  api:\n    # deploylint: ignore[DC001]\n    environment:\n      A: b  # deploylint: ignore[DC002]\n";
+        let file = parsed("compose.yaml", FileKind::Yaml, text);
+        assert_eq!(
+            regions(&file),
+            [
+                (Scope::Line, "    environment:".to_string()),
+                (
+                    Scope::Line,
+                    "      A: b  # deploylint: ignore[DC002]".to_string()
+                ),
+            ]
         );
     }
 }

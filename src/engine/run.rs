@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use super::{Check, Context, RuleCode, RuleSet};
 use crate::config::{RuleOptions, Settings};
 use crate::diagnostic::{Diagnostic, Location, sort_and_dedup};
+use crate::parse::kubernetes::{YamlFileKind, classify};
 use crate::project::{ParsedFile, Project, Tree};
 use crate::rules::CHECKS;
 use crate::source::{DecodeIssue, FileKind, SourceFile};
@@ -76,7 +77,7 @@ fn lint_one_file(
         Ok(result) => result,
         Err(panic) => {
             let mut diagnostics = Vec::new();
-            if let Some(code) = syntax_code(kind) {
+            if let Some(code) = syntax_code_of_source(&backup) {
                 diagnostics.push(internal_error(&backup, code, &panic_message(&panic)));
             }
             let parsed = ParsedFile {
@@ -98,7 +99,7 @@ fn per_file_diagnostics(
 ) -> Vec<Diagnostic> {
     let source = &parsed.source;
     let mut cx = Context::for_file(source).with_options(options);
-    if let Some(code) = syntax_code(source.kind()).filter(|c| rules.contains(*c)) {
+    if let Some(code) = syntax_code_of(parsed).filter(|c| rules.contains(*c)) {
         if let Some(DecodeIssue::InvalidUtf8 { offset }) = decode_issue {
             cx.push(syntax_diagnostic(
                 source,
@@ -126,6 +127,8 @@ fn per_file_diagnostics(
             (Check::Dockerfile(check), Tree::Dockerfile(model)) => check(model, &mut cx),
             (Check::DockerIgnore(check), Tree::DockerIgnore(ignore)) => check(ignore, &mut cx),
             (Check::Kubernetes(check), Tree::Kubernetes(manifests)) => check(manifests, &mut cx),
+            (Check::Systemd(check), Tree::Systemd(unit)) => check(unit, &mut cx),
+            (Check::Compose(check), Tree::Compose(compose)) => check(compose, &mut cx),
             _ => {}
         }
     }
@@ -152,7 +155,7 @@ fn run_project_rules(project: &Project, rules: &RuleSet, options: &RuleOptions) 
                 // Anchor the report on the first file so it is visible and located.
                 if let Some(file) = project.files().first() {
                     let message = format!("rule {code} failed: {}", panic_message(&panic));
-                    if let Some(syntax) = syntax_code(file.source.kind()) {
+                    if let Some(syntax) = syntax_code_of(file) {
                         diagnostics.push(internal_error(&file.source, syntax, &message));
                     }
                 }
@@ -166,6 +169,35 @@ fn run_project_rules(project: &Project, rules: &RuleSet, options: &RuleOptions) 
 pub fn syntax_code(kind: FileKind) -> Option<RuleCode> {
     CHECKS.iter().find_map(|(code, check)| match check {
         Check::Syntax(k) if *k == kind => Some(*code),
+        _ => None,
+    })
+}
+
+/// The "could not be parsed" code of a parsed file: its YAML classification's when
+/// one is registered ([`Check::YamlSyntax`]), else its kind's.
+pub fn syntax_code_of(parsed: &ParsedFile) -> Option<RuleCode> {
+    parsed
+        .tree
+        .yaml_kind()
+        .and_then(yaml_syntax_code)
+        .or_else(|| syntax_code(parsed.source.kind()))
+}
+
+/// [`syntax_code_of`] for a file whose parse failed: YAML is classified again by its
+/// name only (its text is what made the parser fail, so it is not read again).
+fn syntax_code_of_source(source: &SourceFile) -> Option<RuleCode> {
+    if source.kind() == FileKind::Yaml
+        && let Some(code) = yaml_syntax_code(classify(source.path(), ""))
+    {
+        return Some(code);
+    }
+    syntax_code(source.kind())
+}
+
+/// The code registered for the YAML files of classification `kind`.
+fn yaml_syntax_code(kind: YamlFileKind) -> Option<RuleCode> {
+    CHECKS.iter().find_map(|(code, check)| match check {
+        Check::YamlSyntax(k) if *k == kind => Some(*code),
         _ => None,
     })
 }
@@ -204,7 +236,8 @@ fn empty_tree(kind: FileKind) -> Tree {
         FileKind::Dockerfile => Tree::Dockerfile(Box::default()),
         FileKind::DockerIgnore => Tree::DockerIgnore(Default::default()),
         FileKind::ShellScript => Tree::ShellScript(Default::default()),
-        FileKind::Yaml => Tree::OtherYaml(crate::parse::kubernetes::YamlFileKind::Other),
+        FileKind::Yaml => Tree::OtherYaml(YamlFileKind::Other),
+        FileKind::SystemdUnit => Tree::Systemd(Box::default()),
     }
 }
 

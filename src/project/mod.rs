@@ -10,9 +10,11 @@ use std::path::{Path, PathBuf};
 
 pub use dockerfile::{DockerfileModel, StartCommand, is_dev_dockerfile, is_dev_name};
 
+use crate::parse::compose::ComposeFile;
 use crate::parse::dockerignore::DockerIgnore;
 use crate::parse::kubernetes::{self, Manifests, YamlFileKind};
 use crate::parse::shell::Script;
+use crate::parse::systemd::Unit;
 use crate::parse::{self, SyntaxError};
 use crate::source::{FileKind, SourceFile};
 
@@ -28,9 +30,25 @@ pub enum Tree {
     ShellScript(Script),
     /// Kubernetes manifests.
     Kubernetes(Box<Manifests>),
-    /// YAML that is not a plain manifest (Helm templates, compose, CI workflows, ...):
-    /// recognised and not linted as Kubernetes.
+    /// A docker compose file.
+    Compose(Box<ComposeFile>),
+    /// A systemd unit.
+    Systemd(Box<Unit>),
+    /// YAML that is neither a plain manifest nor a compose file (Helm templates, CI
+    /// workflows, ...): recognised and not linted.
     OtherYaml(YamlFileKind),
+}
+
+impl Tree {
+    /// The classification of a YAML file's tree (`None` for other kinds).
+    pub fn yaml_kind(&self) -> Option<YamlFileKind> {
+        match self {
+            Tree::Kubernetes(_) => Some(YamlFileKind::Manifest),
+            Tree::Compose(_) => Some(YamlFileKind::Compose),
+            Tree::OtherYaml(kind) => Some(*kind),
+            _ => None,
+        }
+    }
 }
 
 /// One file, parsed.
@@ -72,8 +90,16 @@ impl ParsedFile {
                     let parsed = kubernetes::parse_manifests(source.text());
                     (Tree::Kubernetes(Box::new(parsed.tree)), parsed.errors)
                 }
+                YamlFileKind::Compose => {
+                    let parsed = parse::compose::parse(source.text());
+                    (Tree::Compose(Box::new(parsed.tree)), parsed.errors)
+                }
                 other => (Tree::OtherYaml(other), Vec::new()),
             },
+            FileKind::SystemdUnit => {
+                let parsed = parse::systemd::parse(source.text());
+                (Tree::Systemd(Box::new(parsed.tree)), parsed.errors)
+            }
         };
         let note = matches!(tree, Tree::OtherYaml(YamlFileKind::HelmTemplate)).then(|| {
             "skipped: a Helm template (`{{ }}`) is not YAML until it is rendered".to_string()
@@ -162,6 +188,22 @@ impl Project {
     pub fn manifests(&self) -> impl Iterator<Item = (&SourceFile, &Manifests)> {
         self.files.iter().filter_map(|f| match &f.tree {
             Tree::Kubernetes(manifests) => Some((&f.source, manifests.as_ref())),
+            _ => None,
+        })
+    }
+
+    /// Every docker compose file with its services.
+    pub fn compose_files(&self) -> impl Iterator<Item = (&SourceFile, &ComposeFile)> {
+        self.files.iter().filter_map(|f| match &f.tree {
+            Tree::Compose(compose) => Some((&f.source, compose.as_ref())),
+            _ => None,
+        })
+    }
+
+    /// Every systemd unit file with its parsed unit.
+    pub fn systemd_units(&self) -> impl Iterator<Item = (&SourceFile, &Unit)> {
+        self.files.iter().filter_map(|f| match &f.tree {
+            Tree::Systemd(unit) => Some((&f.source, unit.as_ref())),
             _ => None,
         })
     }

@@ -3,13 +3,16 @@
 //! Each rule lives in its own file under the kind's module; its metadata and
 //! documentation live in `rules/<kind>/<CODE>-<name>.md`.
 
+pub mod compose;
 pub mod dockerfile;
 pub mod dockerignore;
 pub mod kubernetes;
 pub(crate) mod migrations;
 pub(crate) mod secrets;
+pub mod systemd;
 
 use crate::engine::{Check, RuleCode};
+use crate::parse::kubernetes::YamlFileKind;
 use crate::source::FileKind;
 
 /// Every rule with its check, sorted by code.
@@ -63,4 +66,16 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::XF900, Check::Suppression),
     (RuleCode::XF901, Check::Suppression),
     (RuleCode::XF902, Check::Suppression),
+    // systemd units
+    (RuleCode::SD000, Check::Syntax(FileKind::SystemdUnit)),
+    (RuleCode::SD001, Check::Systemd(systemd::no_restart_policy::check)),
+    (RuleCode::SD002, Check::Systemd(systemd::reload_in_execstart::check)),
+    (RuleCode::SD003, Check::Systemd(systemd::python_output_buffered::check)),
+    (RuleCode::SD004, Check::Systemd(systemd::runs_as_root::check)),
+    (RuleCode::SD005, Check::Systemd(systemd::env_file_world_readable::check)),
+    (RuleCode::SD006, Check::Systemd(systemd::notify_without_sd_notify::check)),
+    // docker compose
+    (RuleCode::DC000, Check::YamlSyntax(YamlFileKind::Compose)),
+    (RuleCode::DC001, Check::Compose(compose::secret_literal_in_compose::check)),
+    (RuleCode::DC002, Check::Compose(compose::reload_in_compose_production::check)),
 ];

@@ -15,10 +15,13 @@
 
 mod launch;
 mod servers;
+mod templated;
 #[cfg(test)]
 mod tests;
 
 use std::ops::Range;
+
+pub use templated::word_with_references;
 
 use crate::parse::SyntaxError;
 use crate::parse::shell::{Script, SimpleCommand, Word};
