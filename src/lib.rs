@@ -21,6 +21,8 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod engine;
+#[cfg(feature = "lsp")]
+pub mod lsp;
 pub mod output;
 pub mod parse;
 pub mod project;
@@ -28,8 +30,9 @@ pub mod rules;
 pub mod source;
 pub mod span;
 pub mod suppress;
+pub mod workspace;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 pub use config::Settings;
@@ -38,6 +41,7 @@ pub use discover::{IoProblem, Note};
 pub use engine::{RULES, RuleCode, RuleMeta};
 pub use source::{FileKind, SourceFile};
 pub use span::Span;
+pub use workspace::Workspace;
 
 use discover::ReadOutcome;
 use engine::run::{Input, run};
@@ -148,12 +152,38 @@ impl Linter {
     /// Walks `paths` (files or directories), reads every file the linter knows, and
     /// lints them all as one project.
     pub fn lint_paths(&self, paths: &[PathBuf]) -> LintReport {
-        let found = discover::discover(paths);
+        self.lint_paths_overlaid(paths, &BTreeMap::new())
+    }
+
+    /// [`Self::lint_paths`], with the texts of `overlay` (editor buffers, by path) read
+    /// instead of the files on disk; overlay files the walk did not find (unsaved new
+    /// files) are linted too, unless excluded.
+    pub(crate) fn lint_paths_overlaid(
+        &self,
+        paths: &[PathBuf],
+        overlay: &BTreeMap<PathBuf, String>,
+    ) -> LintReport {
+        let mut found = discover::discover(paths);
         let mut inputs = Vec::new();
         let mut notes = Vec::new();
         let mut problems = found.problems;
+        for path in overlay.keys() {
+            if let Some(kind) = FileKind::detect(path)
+                && !found.files.iter().any(|(known, _)| known == path)
+            {
+                found.files.push((path.clone(), kind));
+                found.inventory.insert(path.clone());
+            }
+        }
         for (path, kind) in &found.files {
             if self.settings.is_excluded(path) {
+                continue;
+            }
+            if let Some(text) = overlay.get(path) {
+                inputs.push(Input {
+                    source: SourceFile::new(path.clone(), *kind, text.clone()),
+                    decode_issue: None,
+                });
                 continue;
             }
             match discover::read_file(path, *kind, self.settings.max_file_size) {
