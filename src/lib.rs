@@ -16,6 +16,8 @@
 //! assert_eq!(syntax.map(|d| d.location.start.line), Some(2));
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod baseline;
 pub mod config;
 pub mod diagnostic;
