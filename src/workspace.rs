@@ -162,8 +162,8 @@ impl Workspace {
     }
 
     /// Whether `path` lies inside the project directory (or is open here).
-    pub fn contains(&self, path: &Path) -> bool {
-        let path = absolute(path);
+    pub fn contains(&self, path: impl AsRef<Path>) -> bool {
+        let path = absolute(path.as_ref());
         self.documents.contains_key(&path)
             || self.root.as_deref().is_some_and(|r| path.starts_with(r))
     }
@@ -176,8 +176,8 @@ impl Workspace {
     }
 
     /// Closes a document: the file on disk is linted again. Returns whether it was open.
-    pub fn close_document(&mut self, path: &Path) -> bool {
-        let closed = self.documents.remove(&absolute(path)).is_some();
+    pub fn close_document(&mut self, path: impl AsRef<Path>) -> bool {
+        let closed = self.documents.remove(&absolute(path.as_ref())).is_some();
         if closed {
             self.report = None;
         }
@@ -185,8 +185,10 @@ impl Workspace {
     }
 
     /// The text of an open document.
-    pub fn document(&self, path: &Path) -> Option<&str> {
-        self.documents.get(&absolute(path)).map(String::as_str)
+    pub fn document(&self, path: impl AsRef<Path>) -> Option<&str> {
+        self.documents
+            .get(&absolute(path.as_ref()))
+            .map(String::as_str)
     }
 
     /// The open documents' paths (absolute), in order.
@@ -210,8 +212,8 @@ impl Workspace {
     }
 
     /// The findings whose primary location is in `path`, sorted by position.
-    pub fn diagnostics(&mut self, path: &Path) -> Vec<Diagnostic> {
-        let path = absolute(path);
+    pub fn diagnostics(&mut self, path: impl AsRef<Path>) -> Vec<Diagnostic> {
+        let path = absolute(path.as_ref());
         self.report()
             .diagnostics
             .iter()
@@ -222,15 +224,15 @@ impl Workspace {
 
     /// The file at `path` as last linted (its text and line index, to turn spans into
     /// editor positions).
-    pub fn source(&mut self, path: &Path) -> Option<&SourceFile> {
-        let path = absolute(path);
+    pub fn source(&mut self, path: impl AsRef<Path>) -> Option<&SourceFile> {
+        let path = absolute(path.as_ref());
         self.report().file(&path)
     }
 
     /// What can be done about the findings in `path` that touch `span`: for each, a
     /// suppression comment on its line (and the rule's fix, once rules have fixes).
-    pub fn actions(&mut self, path: &Path, span: Span) -> Vec<Action> {
-        let path = absolute(path);
+    pub fn actions(&mut self, path: impl AsRef<Path>, span: Span) -> Vec<Action> {
+        let path = absolute(path.as_ref());
         let report = self.report();
         let Some(source) = report.file(&path) else {
             return Vec::new();
