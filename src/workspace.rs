@@ -546,6 +546,89 @@ mod tests {
     }
 
     #[test]
+    fn applied_suppressions_silence_the_finding_and_are_used() {
+        let cases = [
+            (
+                "Dockerfile",
+                "FROM python:3.12-slim\nRUN apt-get update && \\\n    apt-get install -y gcc\n",
+            ),
+            ("Dockerfile.two", "FROM python:3.12-slim\n    RUNN x\n"),
+        ];
+        for (name, text) in cases {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let path = dir.path().join(name);
+            let mut workspace = Workspace::open(dir.path(), Settings::default());
+            workspace.set_document(&path, text);
+            let before = workspace.diagnostics(&path);
+            let Some(first) = before.first() else {
+                panic!("{name}: expected findings");
+            };
+            let code = first.code;
+            let actions = workspace.actions(&path, first.location.span);
+            let action = actions
+                .iter()
+                .find(|a| a.diagnostic.code == code)
+                .expect("an action for the finding");
+            let fixed = apply(text, &action.edits[0]);
+            workspace.set_document(&path, fixed.clone());
+            let after = workspace.diagnostics(&path);
+            assert!(
+                !after.iter().any(|d| d.code == code),
+                "{name}: {code} still reported in\n{fixed}"
+            );
+            assert!(
+                !after.iter().any(|d| d.code == RuleCode::XF900),
+                "{name}: the suppression is unused in\n{fixed}"
+            );
+        }
+    }
+
+    /// Every finding of the example service, suppressed one at a time with its action,
+    /// goes away, and the suppression counts as used.
+    #[test]
+    fn every_suppression_action_on_the_example_service_works() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let service =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/projects/orders-service");
+        for name in ["Dockerfile", ".dockerignore", "requirements.txt"] {
+            std::fs::copy(service.join(name), dir.path().join(name)).expect("copy");
+        }
+        let mut workspace = Workspace::open(dir.path(), Settings::default());
+        let findings = workspace.report().diagnostics.clone();
+        assert!(findings.len() >= 5, "{findings:?}");
+        for finding in &findings {
+            let path = finding.path().to_path_buf();
+            let same = |d: &&Diagnostic| d.code == finding.code && d.message == finding.message;
+            let before = findings
+                .iter()
+                .filter(|d| d.path() == path)
+                .filter(same)
+                .count();
+            let text = std::fs::read_to_string(&path).expect("read");
+            let actions = workspace.actions(&path, finding.location.span);
+            let action = actions
+                .iter()
+                .find(|a| a.diagnostic == *finding)
+                .expect("an action for every finding");
+            let suppressed = apply(&text, &action.edits[0]);
+            workspace.set_document(&path, suppressed.clone());
+            let after = workspace.diagnostics(&path);
+            assert_eq!(
+                after.iter().filter(same).count(),
+                before - 1,
+                "{} {} still reported in\n{suppressed}",
+                path.display(),
+                finding.code
+            );
+            assert!(
+                !after.iter().any(|d| d.code == RuleCode::XF900),
+                "unused suppression in\n{suppressed}"
+            );
+            workspace.close_document(&path);
+        }
+    }
+
+    #[test]
     fn detached_workspaces_lint_only_their_documents() {
         let mut workspace = Workspace::detached(Settings::default());
         workspace.set_document("/nowhere/Dockerfile", "RUNN x\n");

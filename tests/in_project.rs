@@ -145,3 +145,28 @@ fn stdin_cannot_be_linted_in_a_project() {
     );
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn a_baseline_written_by_a_full_check_applies() {
+    let dir = repository();
+    let written = deploylint(
+        dir.path(),
+        &["check", "--write-baseline", "baseline.json", "."],
+    );
+    assert_eq!(written.status.code(), Some(0));
+    let output = deploylint(
+        dir.path(),
+        &[
+            "check",
+            "--in-project",
+            "--baseline",
+            "baseline.json",
+            "--format",
+            "concise",
+            "Dockerfile",
+            "tools/other.Dockerfile",
+        ],
+    );
+    assert_eq!(stdout(&output), "");
+    assert_eq!(output.status.code(), Some(0));
+}
