@@ -60,7 +60,9 @@ pub fn run_stdio() -> Result<(), String> {
 /// # Errors
 /// As [`run_stdio`].
 pub fn serve(connection: &Connection) -> Result<(), String> {
-    let (id, params) = connection.initialize_start().map_err(|e| e.to_string())?;
+    let (id, params) = connection
+        .initialize_start()
+        .map_err(|e| format!("no `initialize` request from the client ({e})"))?;
     let capabilities = capabilities();
     let result = serde_json::json!({
         "capabilities": capabilities,
