@@ -60,6 +60,24 @@ pub fn project_root(path: &Path) -> Option<PathBuf> {
     None
 }
 
+/// The directory linted as `path`'s project: its [`project_root`], else the directory
+/// holding it (the path itself for a directory), except the file system root and the
+/// home directory, which are never walked (`None`: lint the file alone).
+pub fn project_dir(path: &Path) -> Option<PathBuf> {
+    if let Some(root) = project_root(path) {
+        return Some(root);
+    }
+    let path = absolute(path);
+    let dir = if path.is_dir() {
+        path
+    } else {
+        path.parent()?.to_path_buf()
+    };
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let too_wide = dir.parent().is_none() || home.is_some_and(|home| home == dir);
+    (!too_wide).then_some(dir)
+}
+
 /// The settings that apply to `path`: from the configuration file found upward from it,
 /// or the defaults when there is none.
 pub fn settings_for(path: &Path) -> Result<Settings, ConfigError> {
@@ -141,11 +159,11 @@ impl Workspace {
         }
     }
 
-    /// The workspace `path` belongs to: its [`project_root`] with the configuration that
-    /// applies there, or a detached workspace when it is in no project.
+    /// The workspace `path` belongs to: its [`project_dir`] with the configuration that
+    /// applies there, or a detached workspace when there is none to walk.
     pub fn for_path(path: &Path) -> Result<Workspace, ConfigError> {
         let settings = settings_for(path)?;
-        Ok(match project_root(path) {
+        Ok(match project_dir(path) {
             Some(root) => Workspace::open(root, settings),
             None => Workspace::detached(settings),
         })

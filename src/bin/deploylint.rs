@@ -10,7 +10,7 @@ use deploylint::baseline::Baseline;
 use deploylint::config::{self, Overrides};
 use deploylint::engine::RuleSelector;
 use deploylint::output::{self, Format, RenderOptions};
-use deploylint::workspace::{lint_in_project, project_root};
+use deploylint::workspace::{lint_in_project, project_dir};
 use deploylint::{LintReport, Linter, RULES, RuleCode, Settings, Severity};
 
 #[derive(Parser)]
@@ -152,7 +152,7 @@ struct Group {
 
 /// Groups `paths` by the configuration file that applies to each and, with
 /// `--in-project`, by the project directory each belongs to (the nearest directory with
-/// a configuration file or `.git`, else the path's own directory).
+/// a configuration file or `.git`, else the path's own directory; see `project_dir`).
 fn groups(args: &CheckArgs, paths: &[PathBuf]) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
     for path in paths {
@@ -163,16 +163,11 @@ fn groups(args: &CheckArgs, paths: &[PathBuf]) -> Vec<Group> {
         } else {
             config::find(path)
         };
-        let project = args.in_project.then(|| {
-            project_root(path).unwrap_or_else(|| {
-                let path = config::absolute(path);
-                if path.is_dir() {
-                    path
-                } else {
-                    path.parent().map_or_else(|| path.clone(), PathBuf::from)
-                }
-            })
-        });
+        let project = if args.in_project {
+            project_dir(path)
+        } else {
+            None
+        };
         match groups
             .iter_mut()
             .find(|g| g.config == found && g.project == project)

@@ -3,12 +3,13 @@
 //! [`Workspace`] calls. It holds no lint logic: it converts (see [`convert`]).
 //!
 //! - Documents are synchronised in full; their unsaved text is what is linted.
-//! - Each document belongs to the [`Workspace`] of its project
-//!   ([`crate::workspace::project_root`], else the client's workspace folder holding it,
-//!   else its own directory with only open documents). A change re-lints the whole
-//!   project and republishes the diagnostics of every open document in it, so a
-//!   cross-file finding follows an edit in another file. Bursts of changes are linted
-//!   once, when the client pauses.
+//! - Each document belongs to the [`Workspace`] of its project: the directory
+//!   [`crate::workspace::project_dir`] finds (configuration or `.git`, else the
+//!   document's own directory), as for `deploylint check --in-project`. (Never the client's
+//!   workspace folder: editors fall back to the current directory, which may be a home
+//!   directory.) A change re-lints the whole project and republishes the diagnostics of
+//!   every open document in it, so a cross-file finding follows an edit in another file.
+//!   Bursts of changes are linted once, when the client pauses.
 //! - Hover on a finding (or on a rule code in a suppression comment) shows the rule's
 //!   documentation; code actions offer "Suppress CODE on this line".
 //! - A failure while handling one message is logged to standard error (and answered with
@@ -60,7 +61,7 @@ pub fn run_stdio() -> Result<(), String> {
 /// # Errors
 /// As [`run_stdio`].
 pub fn serve(connection: &Connection) -> Result<(), String> {
-    let (id, params) = connection
+    let (id, _params) = connection
         .initialize_start()
         .map_err(|e| format!("no `initialize` request from the client ({e})"))?;
     let capabilities = capabilities();
@@ -71,7 +72,7 @@ pub fn serve(connection: &Connection) -> Result<(), String> {
     connection
         .initialize_finish(id, result)
         .map_err(|e| e.to_string())?;
-    let mut server = Server::new(connection, client_folders(&params));
+    let mut server = Server::new(connection);
     server.run()
 }
 
@@ -96,26 +97,6 @@ fn capabilities() -> ServerCapabilities {
     }
 }
 
-/// The client's workspace folders (or its root), as directories.
-fn client_folders(params: &Value) -> Vec<PathBuf> {
-    let mut uris: Vec<&str> = params
-        .get("workspaceFolders")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|folder| folder.get("uri").and_then(Value::as_str))
-        .collect();
-    if uris.is_empty()
-        && let Some(root) = params.get("rootUri").and_then(Value::as_str)
-    {
-        uris.push(root);
-    }
-    uris.into_iter()
-        .filter_map(|text| text.parse::<Uri>().ok())
-        .filter_map(|uri| convert::uri_to_path(&uri))
-        .collect()
-}
-
 /// An open document: the URI the client named it by (echoed back verbatim) and its
 /// version.
 struct OpenDocument {
@@ -127,7 +108,6 @@ struct OpenDocument {
 
 struct Server<'c> {
     connection: &'c Connection,
-    client_folders: Vec<PathBuf>,
     /// Workspaces by key: the project directory, or for a detached one the directory of
     /// its documents.
     workspaces: BTreeMap<PathBuf, Workspace>,
@@ -138,10 +118,9 @@ struct Server<'c> {
 }
 
 impl<'c> Server<'c> {
-    fn new(connection: &'c Connection, client_folders: Vec<PathBuf>) -> Self {
+    fn new(connection: &'c Connection) -> Self {
         Server {
             connection,
-            client_folders,
             workspaces: BTreeMap::new(),
             documents: HashMap::new(),
             stale: BTreeSet::new(),
@@ -280,17 +259,11 @@ impl<'c> Server<'c> {
 
     /// The key of the workspace for `path`, creating the workspace if needed.
     fn workspace_for(&mut self, path: &Path) -> PathBuf {
-        let root = workspace::project_root(path).or_else(|| {
-            self.client_folders
-                .iter()
-                .filter(|folder| path.starts_with(folder))
-                .max_by_key(|folder| folder.components().count())
-                .cloned()
-        });
-        let key = match &root {
-            Some(root) => root.clone(),
-            None => path.parent().map_or_else(PathBuf::new, Path::to_path_buf),
-        };
+        let root = workspace::project_dir(path);
+        let key = root
+            .clone()
+            .or_else(|| path.parent().map(Path::to_path_buf))
+            .unwrap_or_default();
         if !self.workspaces.contains_key(&key) {
             let settings = match workspace::settings_for(path) {
                 Ok(settings) => settings,

@@ -320,3 +320,19 @@ fn exit_without_shutdown_is_an_error() {
         .expect("thread");
     assert!(outcome.is_err());
 }
+
+#[test]
+fn a_file_outside_any_repository_is_linted_with_its_directory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join(".dockerignore"), ".env\n.git\n").expect("write");
+    let uri = path_to_uri(&dir.path().join("Dockerfile")).expect("uri");
+    let mut client = Client::start(None);
+    client.open(
+        uri.as_str(),
+        "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n",
+    );
+    // The .dockerignore on disk beside it filters the context: no DI001.
+    let published = client.diagnostics(uri.as_str());
+    assert!(!codes(&published).contains(&"DI001"), "{published:?}");
+    client.finish().expect("clean exit");
+}
