@@ -267,4 +267,38 @@ mod tests {
                 .starts_with("unknown instruction \"RUNN\"")
         );
     }
+    #[cfg(unix)]
+    #[test]
+    fn labels_become_related_information_in_their_own_files() {
+        use crate::diagnostic::{Label, Location};
+        let dockerfile = SourceFile::new("/p/Dockerfile", FileKind::Dockerfile, "COPY . .\n");
+        let ignore = SourceFile::new("/p/.dockerignore", FileKind::DockerIgnore, "# é\n!.env\n");
+        let finding = Diagnostic {
+            code: crate::engine::RuleCode::DI004,
+            severity: Severity::Warning,
+            message: "m".to_string(),
+            location: Location::new(&dockerfile, Span::new(0, 8)),
+            labels: vec![Label {
+                location: Location::new(&ignore, Span::new(5, 10)),
+                message: "re-included here".to_string(),
+            }],
+            help: Some("h".to_string()),
+            redact: Vec::new(),
+        };
+        let report = LintReport {
+            diagnostics: vec![finding.clone()],
+            files: vec![dockerfile.clone(), ignore],
+            ..LintReport::default()
+        };
+        let converted = diagnostic(&finding, &dockerfile, &report);
+        assert_eq!(converted.message, "m\nhelp: h");
+        let related = converted.related_information.expect("related");
+        assert_eq!(related.len(), 1);
+        assert_eq!(related[0].location.uri.as_str(), "file:///p/.dockerignore");
+        assert_eq!(
+            related[0].location.range,
+            Range::new(Position::new(1, 0), Position::new(1, 5))
+        );
+        assert_eq!(related[0].message, "re-included here");
+    }
 }
