@@ -43,6 +43,8 @@ pub enum Scope {
     Stage,
     /// `file-ignore`: the whole file.
     File,
+    /// A Kubernetes object's `deploylint.dev/ignore` annotation: that object.
+    Object,
 }
 
 impl Scope {
@@ -52,6 +54,7 @@ impl Scope {
             Scope::Line => "ignore",
             Scope::Stage => "stage-ignore",
             Scope::File => "file-ignore",
+            Scope::Object => IGNORE_ANNOTATION,
         }
     }
 }
@@ -281,16 +284,7 @@ pub fn parse_directive(text: &str, offset: u32) -> Option<(Option<Directive>, Ve
                 code,
                 Span::from_range(offset as usize + at..offset as usize + at + name.len()),
             )),
-            None => {
-                let hint = nearest(name)
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
-                problems.push(cursor.invalid(
-                    at,
-                    at + name.len(),
-                    format!("unknown rule `{name}`{hint}"),
-                ));
-            }
+            None => problems.push(cursor.invalid(at, at + name.len(), unknown_rule_message(name))),
         }
     }
     if rules.is_empty() && problems.is_empty() {
@@ -450,15 +444,104 @@ pub fn comments(parsed: &ParsedFile) -> Vec<Comment> {
                 own_line: true,
             })
             .collect(),
+        Tree::Kubernetes(manifests) => {
+            let text = parsed.source.text();
+            manifests
+                .yaml
+                .comments
+                .iter()
+                .map(|c| {
+                    let line_start = text
+                        .get(..c.span.start as usize)
+                        .and_then(|before| before.rfind(['\n', '\r']))
+                        .map_or(0, |i| i + 1);
+                    let before = text.get(line_start..c.span.start as usize).unwrap_or("");
+                    Comment {
+                        span: c.span,
+                        own_line: before.trim().is_empty(),
+                    }
+                })
+                .collect()
+        }
         _ => Vec::new(),
     }
 }
 
+/// "unknown rule `X` (did you mean `Y`?)".
+fn unknown_rule_message(name: &str) -> String {
+    let hint = nearest(name)
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default();
+    format!("unknown rule `{name}`{hint}")
+}
+
+/// The annotation that exempts a Kubernetes object from rules: `deploylint.dev/ignore:
+/// "K8S005, missing-pdb"`. An optional `deploylint.dev/ignore-reason` gives the reason.
+pub const IGNORE_ANNOTATION: &str = "deploylint.dev/ignore";
+
+/// The annotation giving the reason of [`IGNORE_ANNOTATION`].
+pub const IGNORE_REASON_ANNOTATION: &str = "deploylint.dev/ignore-reason";
+
 /// Suppressions that come from the structure of a file rather than its comments: the
-/// hook for Kubernetes objects' `deploylint.dev/ignore: "K8S005,K8S014"` annotation,
-/// whose region will be the object. No kind read today has them.
-pub fn object_suppressions(_parsed: &ParsedFile) -> FileSuppressions {
-    FileSuppressions::default()
+/// `deploylint.dev/ignore` annotation of Kubernetes objects, whose region is the object.
+pub fn object_suppressions(parsed: &ParsedFile) -> FileSuppressions {
+    let mut found = FileSuppressions::default();
+    let Tree::Kubernetes(manifests) = &parsed.tree else {
+        return found;
+    };
+    for object in &manifests.objects {
+        let Some(value) = object.annotations.get(IGNORE_ANNOTATION) else {
+            continue;
+        };
+        let mut rules = Vec::new();
+        let text = parsed.source.slice(value.span);
+        // The value's span may include quotes; find each name inside it for exact spans.
+        let base = value.span.start + text.find(value.value.as_str()).unwrap_or(0) as u32;
+        let mut offset = 0usize;
+        for part in value.value.split(',') {
+            let start = offset + (part.len() - part.trim_start().len());
+            offset += part.len() + 1;
+            let name = part.trim();
+            if name.is_empty() {
+                continue;
+            }
+            let span = Span::from_range(base as usize + start..base as usize + start + name.len());
+            match RuleCode::find(name) {
+                Some(code) => rules.push(Spanned::new(code, span)),
+                None => found.invalid.push(Invalid {
+                    span,
+                    message: unknown_rule_message(name),
+                }),
+            }
+        }
+        if rules.is_empty() {
+            if !value
+                .value
+                .contains(|c: char| !c.is_whitespace() && c != ',')
+            {
+                found.invalid.push(Invalid {
+                    span: value.span,
+                    message: format!(
+                        "`{IGNORE_ANNOTATION}` names no rule: list codes or names, \
+                         comma-separated"
+                    ),
+                });
+            }
+            continue;
+        }
+        found.suppressions.push(Suppression {
+            scope: Scope::Object,
+            rules,
+            reason: object
+                .annotations
+                .get(IGNORE_REASON_ANNOTATION)
+                .map(|reason| reason.value.clone()),
+            expires: None,
+            comment: value.span,
+            region: object.span,
+        });
+    }
+    found
 }
 
 /// Every line of `text` as a span without its line break.
@@ -491,6 +574,7 @@ pub fn collect(parsed: &ParsedFile) -> FileSuppressions {
             Scope::Line if !comment.own_line => Some(line_of(source, comment.span.start)),
             Scope::Line => Some(next_target(parsed, comment.span)),
             Scope::Stage => stage_region(parsed, comment.span),
+            Scope::Object => None,
         };
         let Some(region) = region else {
             found.invalid.push(Invalid {
@@ -726,6 +810,7 @@ fn report_problems(
                     Scope::Line => "on the line it covers",
                     Scope::Stage => "in this stage",
                     Scope::File => "in this file",
+                    Scope::Object => "in this object",
                 };
                 format!(
                     "unused suppression: no {code} ({}) finding {place}",

@@ -5,7 +5,7 @@
 
 mod dockerfile;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 pub use dockerfile::{DockerfileModel, StartCommand, is_dev_dockerfile, is_dev_name};
@@ -100,16 +100,44 @@ pub struct BuildContext<'p> {
 #[derive(Debug, Default)]
 pub struct Project {
     files: Vec<ParsedFile>,
-    /// Every file path the walk saw, read or not (so rules can ask whether a
+    /// Index in `files` by normalized path.
+    by_path: HashMap<PathBuf, usize>,
+    /// Every file path the walk saw, read or not, normalized (so rules can ask whether a
     /// `package.json` exists without any I/O).
     inventory: BTreeSet<PathBuf>,
 }
 
+/// Files whose presence says "a build context starts here".
+const PROJECT_MARKERS: &[&str] = &[
+    "pyproject.toml",
+    "setup.py",
+    "setup.cfg",
+    "requirements.txt",
+    "Pipfile",
+    "poetry.lock",
+    "uv.lock",
+    "package.json",
+    "go.mod",
+    "Cargo.toml",
+    "pom.xml",
+    "Gemfile",
+];
+
 impl Project {
     /// Builds the project from parsed files and the inventory of all paths seen.
-    pub fn new(files: Vec<ParsedFile>, mut inventory: BTreeSet<PathBuf>) -> Self {
-        inventory.extend(files.iter().map(|f| f.source.path().to_path_buf()));
-        Project { files, inventory }
+    pub fn new(files: Vec<ParsedFile>, inventory: BTreeSet<PathBuf>) -> Self {
+        let mut inventory: BTreeSet<PathBuf> = inventory.iter().map(|p| normalize(p)).collect();
+        let mut by_path = HashMap::with_capacity(files.len());
+        for (index, file) in files.iter().enumerate() {
+            let path = normalize(file.source.path());
+            by_path.insert(path.clone(), index);
+            inventory.insert(path);
+        }
+        Project {
+            files,
+            by_path,
+            inventory,
+        }
     }
 
     /// Every parsed file.
@@ -140,43 +168,99 @@ impl Project {
 
     /// The parsed file at `path`, if it was read.
     pub fn file(&self, path: &Path) -> Option<&ParsedFile> {
-        self.files.iter().find(|f| same_path(f.source.path(), path))
+        self.by_path
+            .get(&normalize(path))
+            .and_then(|&index| self.files.get(index))
     }
 
     /// Whether the walk saw a file at `path` (read or not).
     pub fn has_path(&self, path: &Path) -> bool {
-        let wanted = normalize(path);
-        self.inventory.iter().any(|p| normalize(p) == wanted)
+        self.inventory.contains(&normalize(path))
+    }
+
+    /// Whether the walk saw a file at `path` or anywhere below it (a directory).
+    pub fn has_path_or_below(&self, path: &Path) -> bool {
+        let path = normalize(path);
+        self.inventory
+            .range(path.clone()..)
+            .next()
+            .is_some_and(|first| first.starts_with(&path))
     }
 
     /// Every path the walk saw inside `dir`, relative to it, with `/` separators.
     pub fn inventory_under(&self, dir: &Path) -> Vec<String> {
         let dir = normalize(dir);
         self.inventory
-            .iter()
+            .range(dir.clone()..)
+            .take_while(|path| path.starts_with(&dir))
             .filter_map(|path| {
-                let relative = normalize(path);
-                let relative = relative.strip_prefix(&dir).ok()?;
+                let relative = path.strip_prefix(&dir).ok()?;
                 let parts: Vec<_> = relative
                     .components()
                     .map(|c| c.as_os_str().to_string_lossy().into_owned())
                     .collect();
-                Some(parts.join("/"))
+                (!parts.is_empty()).then(|| parts.join("/"))
             })
             .collect()
     }
 
-    /// The build context of a Dockerfile: its directory, and the ignore file Docker
-    /// would use (`<Dockerfile>.dockerignore` beside it first, then the context's
+    /// The build context of a Dockerfile and the ignore file Docker would use
+    /// (`<Dockerfile>.dockerignore` beside the Dockerfile first, then the context's
     /// `.dockerignore`).
+    ///
+    /// The context is decided on evidence: the directory (the Dockerfile's own, or one of
+    /// its three nearest ancestors) where the most literal `COPY`/`ADD` sources exist;
+    /// without such evidence, the Dockerfile's directory if it holds a project file
+    /// (`pyproject.toml`, `requirements.txt`, `package.json`, ...), else the nearest
+    /// ancestor that does (a `docker/Dockerfile` built from the repository root), else the
+    /// Dockerfile's directory.
     pub fn build_context<'p>(&'p self, dockerfile: &'p SourceFile) -> BuildContext<'p> {
-        let dir = dockerfile.path().parent().unwrap_or(Path::new(""));
+        let own = dockerfile.path().parent().unwrap_or(Path::new(""));
+        let dir = self.context_dir(dockerfile, own);
         let mut specific = dockerfile.path().as_os_str().to_owned();
         specific.push(".dockerignore");
         let ignore = self
             .ignore_at(Path::new(&specific))
             .or_else(|| self.ignore_at(&dir.join(".dockerignore")));
         BuildContext { dir, ignore }
+    }
+
+    fn context_dir<'p>(&self, dockerfile: &SourceFile, own: &'p Path) -> &'p Path {
+        let candidates: Vec<&Path> = own.ancestors().take(4).collect();
+        let sources: Vec<&str> = self
+            .file(dockerfile.path())
+            .and_then(|f| match &f.tree {
+                Tree::Dockerfile(model) => Some(model.context_sources()),
+                _ => None,
+            })
+            .unwrap_or_default();
+        let score = |dir: &Path| {
+            sources
+                .iter()
+                .filter(|source| self.has_path_or_below(&dir.join(source)))
+                .count()
+        };
+        let best = candidates.iter().map(|dir| (score(dir), *dir)).fold(
+            None::<(usize, &Path)>,
+            |best, (points, dir)| match best {
+                Some((top, _)) if top >= points => best,
+                _ => Some((points, dir)),
+            },
+        );
+        if let Some((points, dir)) = best
+            && points > 0
+        {
+            return dir;
+        }
+        let has_marker = |dir: &Path| PROJECT_MARKERS.iter().any(|m| self.has_path(&dir.join(m)));
+        if has_marker(own) {
+            return own;
+        }
+        candidates
+            .into_iter()
+            .skip(1)
+            .find(|dir| has_marker(dir))
+            .unwrap_or(own)
     }
 
     fn ignore_at(&self, path: &Path) -> Option<(&SourceFile, &DockerIgnore)> {
@@ -193,8 +277,4 @@ fn normalize(path: &Path) -> PathBuf {
     path.components()
         .filter(|c| !matches!(c, std::path::Component::CurDir))
         .collect()
-}
-
-fn same_path(a: &Path, b: &Path) -> bool {
-    a == b || normalize(a) == normalize(b)
 }

@@ -4,7 +4,6 @@
 
 local bin = assert(os.getenv("DEPLOYLINT_BIN"), "DEPLOYLINT_BIN")
 local path = assert(os.getenv("DEPLOYLINT_DOCKERFILE"), "DEPLOYLINT_DOCKERFILE")
-local has_df001 = os.getenv("DEPLOYLINT_HAS_DF001") == "1"
 local passed = 0
 local server_exit = nil
 
@@ -123,27 +122,24 @@ local function main()
   end)
   check(true, "fixing the instruction clears DF000")
 
-  -- 5. `--reload` (DF001, once the rule exists).
-  if has_df001 then
-    wait_for("DF001", function()
-      return find(buf, "DF001") ~= nil
-    end)
-    local reload = find(buf, "DF001")
-    local line = vim.api.nvim_buf_get_lines(buf, reload.lnum, reload.lnum + 1, false)[1]
-    check(reload.lnum == 4, "DF001 is on the CMD line")
-    check(
-      line:sub(reload.col + 1, reload.end_lnum == reload.lnum and reload.end_col or #line)
-        :find("reload", 1, true) ~= nil,
-      "DF001's range covers --reload"
-    )
-    vim.api.nvim_buf_set_lines(buf, 4, 5, false, {
-      'CMD ["uvicorn", "app:app", "--host", "0.0.0.0"]',
-    })
-    wait_for("DF001 to clear", function()
-      return find(buf, "DF001") == nil
-    end)
-    check(true, "removing --reload clears DF001")
-  end
+  -- 5. `--reload` in the CMD: DF001 on exactly that flag, gone once it is removed.
+  wait_for("DF001", function()
+    return find(buf, "DF001") ~= nil
+  end)
+  local reload = find(buf, "DF001")
+  check(
+    reload.lnum == 4 and reload.col == 35 and reload.end_lnum == 4 and reload.end_col == 43,
+    "DF001 covers `--reload` on line 5 (got " .. reload.lnum .. ":" .. reload.col .. "-"
+      .. reload.end_lnum .. ":" .. reload.end_col .. ")"
+  )
+  check(reload.severity == vim.diagnostic.severity.ERROR, "DF001 is an error")
+  vim.api.nvim_buf_set_lines(buf, 4, 5, false, {
+    'CMD ["uvicorn", "app:app", "--host", "0.0.0.0"]',
+  })
+  wait_for("DF001 to clear", function()
+    return find(buf, "DF001") == nil
+  end)
+  check(true, "removing --reload clears DF001")
 
   -- 6. shutdown and exit, cleanly.
   vim.lsp.stop_client(client_id)

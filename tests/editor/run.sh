@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The language server driven by a real editor: Neovim (Debian's package, installed when
 # missing) runs headless with its built-in LSP client and the script nvim.lua, which
-# opens a broken Dockerfile, waits for the diagnostics, hovers, applies the suppression
-# code action, edits the buffer until the finding clears, and stops the server.
+# opens a broken Dockerfile (a misspelled RUN and `--reload`), checks the ranges of DF000
+# and DF001, hovers, applies the suppression code action, edits the buffer until each
+# finding clears, and stops the server.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 if ! command -v nvim >/dev/null 2>&1; then
@@ -25,9 +26,6 @@ COPY requirements.txt .
 RUNN pip install --no-cache-dir -r requirements.txt
 CMD uvicorn app:app --host 0.0.0.0 --reload
 DOCKERFILE
-has_df001=0
-if "$bin" rules | grep -q '^DF001 '; then has_df001=1; fi
-
 DEPLOYLINT_BIN="$bin" DEPLOYLINT_DOCKERFILE="$work/service/Dockerfile" \
-DEPLOYLINT_HAS_DF001="$has_df001" XDG_STATE_HOME="$work/state" XDG_CACHE_HOME="$work/cache" \
+XDG_STATE_HOME="$work/state" XDG_CACHE_HOME="$work/cache" \
   timeout 180 nvim --headless -u NONE -i NONE -n -c "luafile $repo/tests/editor/nvim.lua" </dev/null
