@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The pre-commit hook, for real: pre-commit from PyPI (in a reused virtualenv) runs this
 # repository's `.pre-commit-hooks.yaml` with `pre-commit try-repo` on a throwaway git
-# repository. A broken Dockerfile must fail the hook with its codes (DF000 from the file
-# itself, DI001 from the project around it); once fixed, the hook must pass.
+# repository. A broken Dockerfile must fail the hook with its codes (DF000 and DF001 from
+# the file itself, DI001 from the project around it); once fixed, the hook must pass.
 #
 # try-repo clones the committed HEAD of this repository (plus tracked, uncommitted
 # changes) and builds the hook with `cargo install`, once per try-repo call. A shared
@@ -32,14 +32,14 @@ git config user.name "deploylint CI"
 git config user.email "ci@deploylint.invalid"
 git config commit.gpgsign false
 cat > deploylint.toml <<'TOML'
-select = ["DF000", "DI001"]
+select = ["DF000", "DF001", "DI001"]
 TOML
 cat > Dockerfile <<'DOCKERFILE'
 FROM python:3.12-slim
 WORKDIR /app
 COPY . .
 RUNN pip install --no-cache-dir fastapi uvicorn
-CMD ["uvicorn", "app:app", "--host", "0.0.0.0"]
+CMD uvicorn app:app --host 0.0.0.0 --reload
 DOCKERFILE
 git add -A
 git commit --quiet -m "a broken Dockerfile"
@@ -51,15 +51,17 @@ run_hook() {
 echo "-- the broken Dockerfile must fail the hook"
 status=0
 run_hook > "$work/fail.log" 2>&1 || status=$?
-if [ "$status" -eq 0 ] || ! grep -q "DF000" "$work/fail.log" || ! grep -q "DI001" "$work/fail.log"; then
-  cat "$work/fail.log"
-  echo "FAIL: expected the hook to fail with DF000 and DI001 (exit $status)"
-  exit 1
-fi
-grep -E "DF000|DI001" "$work/fail.log" | sed 's/^/   /'
+for code in DF000 DF001 DI001; do
+  if [ "$status" -eq 0 ] || ! grep -q "$code" "$work/fail.log"; then
+    cat "$work/fail.log"
+    echo "FAIL: expected the hook to fail with $code (exit $status)"
+    exit 1
+  fi
+done
+grep -E "DF000|DF001|DI001" "$work/fail.log" | sed 's/^/   /'
 
 echo "-- fixed, the hook must pass"
-sed -i 's/^RUNN /RUN /' Dockerfile
+sed -i -e 's/^RUNN /RUN /' -e 's/^CMD .*/CMD ["uvicorn", "app:app", "--host", "0.0.0.0"]/' Dockerfile
 printf '.git\n.env\n.venv\n__pycache__\n' > .dockerignore
 git add -A
 git commit --quiet -m "fixed"
