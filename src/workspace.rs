@@ -278,6 +278,32 @@ impl Workspace {
         actions
     }
 
+    /// The rules to explain at byte `offset` of `path` (for hover): the codes of the
+    /// findings whose span holds it, with the span they cover together; else the rule
+    /// named by the code or name under it in a `# deploylint:` comment.
+    pub fn rules_at(
+        &mut self,
+        path: impl AsRef<Path>,
+        offset: u32,
+    ) -> Option<(Span, Vec<RuleCode>)> {
+        let path = absolute(path.as_ref());
+        let report = self.report();
+        let file = report.file(&path)?;
+        let mut codes: Vec<RuleCode> = Vec::new();
+        let mut covered: Option<Span> = None;
+        for finding in report.diagnostics.iter().filter(|d| d.path() == path) {
+            let span = finding.location.span;
+            if span.start <= offset && offset <= span.end && !codes.contains(&finding.code) {
+                codes.push(finding.code);
+                covered = Some(covered.map_or(span, |c| c.cover(span)));
+            }
+        }
+        if let Some(span) = covered {
+            return Some((span, codes));
+        }
+        code_in_suppression(file.text(), offset).map(|(span, code)| (span, vec![code]))
+    }
+
     /// A rule's metadata and documentation, by code (`DF001`) or name.
     pub fn explain(code_or_name: &str) -> Option<&'static RuleMeta> {
         RuleCode::find(code_or_name).map(RuleCode::meta)
@@ -405,6 +431,38 @@ fn add_to_directive(text: &str, line: Span, code: RuleCode) -> Option<Edit> {
         span: Span::empty(at),
         replacement: format!(", {code}"),
     })
+}
+
+/// The rule code or name under `offset` when it sits in a `deploylint:` comment.
+fn code_in_suppression(text: &str, offset: u32) -> Option<(Span, RuleCode)> {
+    let offset = usize::try_from(offset).ok()?.min(text.len());
+    let line_start = text.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text
+        .get(offset..)?
+        .find('\n')
+        .map_or(text.len(), |i| offset + i);
+    let line = text.get(line_start..line_end)?;
+    let comment = line.find('#')?;
+    if !line.get(comment..)?.contains("deploylint:") || offset < line_start + comment {
+        return None;
+    }
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '-';
+    let before = text.get(line_start..offset)?;
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_word(*c))
+        .last()
+        .map_or(offset, |(i, _)| line_start + i);
+    let after = text.get(offset..line_end)?;
+    let end = after
+        .char_indices()
+        .find(|(_, c)| !is_word(*c))
+        .map_or(line_end, |(i, _)| offset + i);
+    let word = text.get(start..end)?;
+    let code = RuleCode::find(word)?;
+    let span = Span::from_range(start..end);
+    Some((span, code))
 }
 
 #[cfg(test)]
@@ -668,6 +726,38 @@ mod tests {
             project_root(&root.join("Dockerfile")),
             Some(root.to_path_buf())
         );
+    }
+
+    #[test]
+    fn rules_at_a_finding_or_a_code_in_a_suppression_comment() {
+        let only_syntax = Settings::with_rules(crate::engine::RuleSet::only(RuleCode::DF000));
+        let mut workspace = Workspace::detached(only_syntax);
+        let path = Path::new("/nowhere/Dockerfile");
+        workspace.set_document(
+            path,
+            "# deploylint: file-ignore[DF004, base-image-unpinned]\nFROM python:3.12\nRUNN x\n",
+        );
+        let text = workspace.document(path).expect("open").to_string();
+        let at = |needle: &str| u32::try_from(text.find(needle).expect("needle")).expect("small");
+        assert_eq!(
+            workspace.rules_at(path, at("RUNN") + 2),
+            Some((Span::new(at("RUNN"), at("RUNN") + 4), vec![RuleCode::DF000]))
+        );
+        assert_eq!(
+            workspace.rules_at(path, at("DF004") + 1),
+            Some((
+                Span::new(at("DF004"), at("DF004") + 5),
+                vec![RuleCode::DF004]
+            ))
+        );
+        assert_eq!(
+            workspace
+                .rules_at(path, at("base-image") + 3)
+                .map(|(_, codes)| codes),
+            Some(vec![RuleCode::DF014])
+        );
+        assert_eq!(workspace.rules_at(path, at("file-ignore") + 1), None);
+        assert_eq!(workspace.rules_at(path, 10_000), None);
     }
 
     #[test]

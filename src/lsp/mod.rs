@@ -35,7 +35,6 @@ use lsp_types::{
 use serde_json::Value;
 
 use crate::config::{CONFIG_FILE_NAMES, Settings, absolute};
-use crate::engine::RuleCode;
 use crate::span::{LineIndex, Span};
 use crate::workspace::{self, ActionKind, Workspace};
 
@@ -482,27 +481,10 @@ impl<'c> Server<'c> {
     fn hover(&mut self, params: &HoverParams) -> Option<Hover> {
         let at = &params.text_document_position_params;
         let (path, workspace) = self.workspace_of(&at.text_document.uri)?;
+        let offset = convert::offset(workspace.source(&path)?, at.position);
+        let (hovered, codes) = workspace.rules_at(&path, offset)?;
         let report = workspace.report();
         let file = report.file(&path)?;
-        let offset = convert::offset(file, at.position);
-        let mut codes: Vec<RuleCode> = Vec::new();
-        let mut hovered: Option<Span> = None;
-        for finding in report.diagnostics.iter().filter(|d| d.path() == path) {
-            let span = finding.location.span;
-            if span.start <= offset && offset <= span.end && !codes.contains(&finding.code) {
-                codes.push(finding.code);
-                hovered = Some(hovered.map_or(span, |h| h.cover(span)));
-            }
-        }
-        if codes.is_empty()
-            && let Some((span, code)) = code_in_suppression(file.text(), offset)
-        {
-            codes.push(code);
-            hovered = Some(span);
-        }
-        if codes.is_empty() {
-            return None;
-        }
         let value = codes
             .iter()
             .map(|code| {
@@ -516,7 +498,7 @@ impl<'c> Server<'c> {
                 kind: MarkupKind::Markdown,
                 value,
             }),
-            range: hovered.map(|span| convert::range(file, span)),
+            range: Some(convert::range(file, hovered)),
         })
     }
 
@@ -561,38 +543,6 @@ impl<'c> Server<'c> {
             })
             .collect()
     }
-}
-
-/// The rule code or name under `offset` when it sits in a `deploylint:` comment.
-fn code_in_suppression(text: &str, offset: u32) -> Option<(Span, RuleCode)> {
-    let offset = usize::try_from(offset).ok()?.min(text.len());
-    let line_start = text.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text
-        .get(offset..)?
-        .find('\n')
-        .map_or(text.len(), |i| offset + i);
-    let line = text.get(line_start..line_end)?;
-    let comment = line.find('#')?;
-    if !line.get(comment..)?.contains("deploylint:") || offset < line_start + comment {
-        return None;
-    }
-    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '-';
-    let before = text.get(line_start..offset)?;
-    let start = before
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| is_word(*c))
-        .last()
-        .map_or(offset, |(i, _)| line_start + i);
-    let after = text.get(offset..line_end)?;
-    let end = after
-        .char_indices()
-        .find(|(_, c)| !is_word(*c))
-        .map_or(line_end, |(i, _)| offset + i);
-    let word = text.get(start..end)?;
-    let code = RuleCode::find(word)?;
-    let span = Span::from_range(start..end);
-    Some((span, code))
 }
 
 fn log(message: &str) {
