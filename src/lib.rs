@@ -213,13 +213,20 @@ impl Linter {
         let mut inputs = Vec::new();
         let mut notes = Vec::new();
         let mut problems = found.problems;
-        for path in overlay.keys() {
-            if let Some(kind) = FileKind::detect(path)
-                && !found.files.iter().any(|(known, _)| known == path)
-            {
-                found.files.push((path.clone(), kind));
-                found.inventory.insert(path.clone());
-            }
+        // `found.files` is sorted: open documents the walk did not see are added after.
+        let unseen: Vec<(PathBuf, FileKind)> = overlay
+            .keys()
+            .filter(|path| {
+                found
+                    .files
+                    .binary_search_by(|(known, _)| known.cmp(path))
+                    .is_err()
+            })
+            .filter_map(|path| FileKind::detect(path).map(|kind| (path.clone(), kind)))
+            .collect();
+        for (path, kind) in unseen {
+            found.inventory.insert(path.clone());
+            found.files.push((path, kind));
         }
         for (path, kind) in &found.files {
             if self.settings.is_excluded(path) {
