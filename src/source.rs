@@ -77,6 +77,7 @@ impl FileKind {
 
 /// A problem met while turning a file's bytes into text.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DecodeIssue {
     /// The bytes were not valid UTF-8; the text was decoded lossily. `offset` is the first
     /// bad byte in the original bytes (and, as lossy decoding keeps everything before it,

@@ -16,7 +16,7 @@
 //! `#` mid-line is part of the instruction or value).
 //!
 //! Each file kind provides its comments ([`Comment`]: span and whether it is alone on its
-//! line) and where a scope ends ([`Region`]); the grammar and the bookkeeping (used,
+//! line) and where a scope ends (`Suppression::region`); the grammar and the bookkeeping (used,
 //! unused, invalid, expired) are shared. Kubernetes objects will add suppressions from
 //! their `deploylint.dev/ignore` annotation through [`object_suppressions`].
 //!
@@ -37,6 +37,7 @@ use crate::span::{Span, Spanned};
 
 /// How far a suppression reaches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Scope {
     /// `ignore`: the next line or instruction (or the comment's own line when trailing).
     Line,

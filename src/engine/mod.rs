@@ -24,6 +24,7 @@ use crate::span::Span;
 
 /// A rule's input and entry point.
 #[derive(Clone, Copy)]
+#[non_exhaustive]
 pub enum Check {
     /// The kind's "could not be parsed" code: reported by the engine from syntax errors.
     Syntax(FileKind),
