@@ -14,6 +14,8 @@ pub enum FileKind {
     DockerIgnore,
     /// A shell script (`*.sh`, `docker-entrypoint`), read when a Dockerfile runs it.
     ShellScript,
+    /// A Python file (`*.py`): gunicorn configs and application code.
+    Python,
     /// A YAML file (`*.yaml`, `*.yml`): Kubernetes manifests are linted, other YAML
     /// (Helm templates, CI workflows, values files) is recognised and left alone.
     Yaml,
@@ -43,6 +45,9 @@ impl FileKind {
         if lower.ends_with(".sh") || lower == "docker-entrypoint" || lower == "entrypoint" {
             return Some(FileKind::ShellScript);
         }
+        if lower.ends_with(".py") {
+            return Some(FileKind::Python);
+        }
         if lower.ends_with(".yaml") || lower.ends_with(".yml") {
             return Some(FileKind::Yaml);
         }
@@ -59,6 +64,7 @@ impl FileKind {
             FileKind::DockerIgnore => "DI",
             FileKind::ShellScript => "SH",
             FileKind::Yaml => "K8S",
+            FileKind::Python => "PS",
             FileKind::SystemdUnit => "SD",
         }
     }
@@ -70,6 +76,7 @@ impl FileKind {
             FileKind::DockerIgnore => "dockerignore",
             FileKind::ShellScript => "shell",
             FileKind::Yaml => "yaml",
+            FileKind::Python => "python",
             FileKind::SystemdUnit => "systemd",
         }
     }

@@ -18,7 +18,7 @@ use crate::parse::compose::ComposeFile;
 use crate::parse::dockerignore::DockerIgnore;
 use crate::parse::kubernetes::{Manifests, YamlFileKind};
 use crate::parse::systemd::Unit;
-use crate::project::{DockerfileModel, Project};
+use crate::project::{DockerfileModel, Project, PythonFile};
 use crate::source::{FileKind, SourceFile};
 use crate::span::Span;
 
@@ -41,6 +41,11 @@ pub enum Check {
     Systemd(fn(&Unit, &mut Context)),
     /// A per-file rule over one docker compose file.
     Compose(fn(&ComposeFile, &mut Context)),
+    /// A per-file rule over one parsed Python file (gunicorn config or module).
+    Python(fn(&PythonFile, &mut Context)),
+    /// The "could not be parsed" code of gunicorn configuration files (other Python files
+    /// use the Python kind's code).
+    GunicornSyntax,
     /// A rule over the whole project (several files at once).
     Project(fn(&Project, &mut Context)),
     /// Reported by the suppression pass (`crate::suppress`) about the suppression

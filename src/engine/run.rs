@@ -8,7 +8,7 @@ use super::{Check, Context, RuleCode, RuleSet};
 use crate::config::{RuleOptions, Settings};
 use crate::diagnostic::{Diagnostic, Location, sort_and_dedup};
 use crate::parse::kubernetes::{YamlFileKind, classify};
-use crate::project::{ParsedFile, Project, Tree};
+use crate::project::{ParsedFile, Project, PythonRole, Tree};
 use crate::rules::CHECKS;
 use crate::source::{DecodeIssue, FileKind, SourceFile};
 use crate::span::Span;
@@ -129,6 +129,9 @@ fn per_file_diagnostics(
             (Check::Kubernetes(check), Tree::Kubernetes(manifests)) => check(manifests, &mut cx),
             (Check::Systemd(check), Tree::Systemd(unit)) => check(unit, &mut cx),
             (Check::Compose(check), Tree::Compose(compose)) => check(compose, &mut cx),
+            (Check::Python(check), Tree::Python(file)) if file.module.is_some() => {
+                check(file, &mut cx)
+            }
             _ => {}
         }
     }
@@ -176,6 +179,12 @@ pub fn syntax_code(kind: FileKind) -> Option<RuleCode> {
 /// The "could not be parsed" code of a parsed file: its YAML classification's when
 /// one is registered ([`Check::YamlSyntax`]), else its kind's.
 pub fn syntax_code_of(parsed: &ParsedFile) -> Option<RuleCode> {
+    if let Tree::Python(file) = &parsed.tree
+        && file.role == PythonRole::GunicornConfig
+        && let Some(code) = gunicorn_syntax_code()
+    {
+        return Some(code);
+    }
     parsed
         .tree
         .yaml_kind()
@@ -192,6 +201,13 @@ fn syntax_code_of_source(source: &SourceFile) -> Option<RuleCode> {
         return Some(code);
     }
     syntax_code(source.kind())
+}
+
+/// The code registered for gunicorn configuration files.
+fn gunicorn_syntax_code() -> Option<RuleCode> {
+    CHECKS
+        .iter()
+        .find_map(|(code, check)| matches!(check, Check::GunicornSyntax).then_some(*code))
 }
 
 /// The code registered for the YAML files of classification `kind`.
@@ -238,6 +254,10 @@ fn empty_tree(kind: FileKind) -> Tree {
         FileKind::ShellScript => Tree::ShellScript(Default::default()),
         FileKind::Yaml => Tree::OtherYaml(YamlFileKind::Other),
         FileKind::SystemdUnit => Tree::Systemd(Box::default()),
+        FileKind::Python => Tree::Python(Box::new(crate::project::PythonFile {
+            role: crate::project::PythonRole::Module,
+            module: None,
+        })),
     }
 }
 

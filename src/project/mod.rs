@@ -4,11 +4,13 @@
 //! or re-parse anything.
 
 mod dockerfile;
+mod python;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 pub use dockerfile::{DockerfileModel, StartCommand, is_dev_dockerfile, is_dev_name};
+pub use python::{PythonFile, PythonProject, PythonRole, is_gunicorn_config, module_name};
 
 use crate::parse::compose::ComposeFile;
 use crate::parse::dockerignore::DockerIgnore;
@@ -34,6 +36,8 @@ pub enum Tree {
     Compose(Box<ComposeFile>),
     /// A systemd unit.
     Systemd(Box<Unit>),
+    /// A Python file (parsed only when it matters; see [`PythonFile`]).
+    Python(Box<PythonFile>),
     /// YAML that is neither a plain manifest nor a compose file (Helm templates, CI
     /// workflows, ...): recognised and not linted.
     OtherYaml(YamlFileKind),
@@ -100,6 +104,10 @@ impl ParsedFile {
                 let parsed = parse::systemd::parse(source.text());
                 (Tree::Systemd(Box::new(parsed.tree)), parsed.errors)
             }
+            FileKind::Python => {
+                let (file, errors) = PythonFile::read(source.path(), source.text());
+                (Tree::Python(Box::new(file)), errors)
+            }
         };
         let note = matches!(tree, Tree::OtherYaml(YamlFileKind::HelmTemplate)).then(|| {
             "skipped: a Helm template (`{{ }}`) is not YAML until it is rendered".to_string()
@@ -126,6 +134,8 @@ pub struct BuildContext<'p> {
 #[derive(Debug, Default)]
 pub struct Project {
     files: Vec<ParsedFile>,
+    /// The Python models, built on first use.
+    python: std::sync::OnceLock<PythonProject>,
     /// Index in `files` by normalized path.
     by_path: HashMap<PathBuf, usize>,
     /// Every file path the walk saw, read or not, normalized (so rules can ask whether a
@@ -161,6 +171,7 @@ impl Project {
         }
         Project {
             files,
+            python: std::sync::OnceLock::new(),
             by_path,
             inventory,
         }
@@ -181,6 +192,29 @@ impl Project {
         self.files.iter().filter_map(|f| match &f.tree {
             Tree::Dockerfile(model) => Some((&f.source, model.as_ref())),
             _ => None,
+        })
+    }
+
+    /// Every parsed Python file with its role and module.
+    pub fn python_files(&self) -> impl Iterator<Item = (&SourceFile, &PythonFile)> {
+        self.files.iter().filter_map(|f| match &f.tree {
+            Tree::Python(file) => Some((&f.source, file.as_ref())),
+            _ => None,
+        })
+    }
+
+    /// The settings and application models of every parsed application module (built
+    /// once, on first use).
+    pub fn python(&self) -> &PythonProject {
+        self.python.get_or_init(|| {
+            let modules: Vec<(String, &crate::parse::python::PythonModule)> = self
+                .python_files()
+                .filter(|(_, file)| file.role == PythonRole::Module)
+                .filter_map(|(source, file)| {
+                    Some((module_name(source.path()), file.module.as_deref()?))
+                })
+                .collect();
+            PythonProject::build(&modules)
         })
     }
 

@@ -43,6 +43,10 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::DI002, Check::Project(dockerignore::secrets_in_context::check)),
     (RuleCode::DI003, Check::Project(dockerignore::bloat_in_context::check)),
     (RuleCode::DI004, Check::Project(dockerignore::reinclude_secret::check)),
+    // gunicorn.conf.py
+    (RuleCode::GU000, Check::GunicornSyntax),
+    // Python (pydantic settings and all parsed modules)
+    (RuleCode::PS000, Check::Syntax(FileKind::Python)),
     // Kubernetes
     (RuleCode::K8S000, Check::Syntax(FileKind::Yaml)),
     (RuleCode::K8S001, Check::Kubernetes(kubernetes::missing_liveness_probe::check)),
