@@ -150,7 +150,11 @@ impl Linter {
     pub fn lint_paths(&self, paths: &[PathBuf]) -> LintReport {
         let found = discover::discover(paths);
         let mut inputs = Vec::new();
-        let mut notes = Vec::new();
+        let mut notes: Vec<Note> = found
+            .notes
+            .into_iter()
+            .filter(|note| !self.settings.is_excluded(&note.path))
+            .collect();
         let mut problems = found.problems;
         for (path, kind) in &found.files {
             if self.settings.is_excluded(path) {

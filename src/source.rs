@@ -23,7 +23,8 @@ impl FileKind {
     /// Detects the kind of `path` from its file name, or `None` for files the linter
     /// does not read.
     pub fn detect(path: &Path) -> Option<FileKind> {
-        let name = path.file_name()?.to_str()?;
+        // A name that is not UTF-8 is matched on its readable part (`Dockerfile.\xFF`).
+        let name = path.file_name()?.to_string_lossy();
         let lower = name.to_ascii_lowercase();
         if lower.ends_with(".dockerignore") {
             return Some(FileKind::DockerIgnore);

@@ -63,6 +63,10 @@ struct CheckArgs {
     /// Also skip files and directories matching these globs, comma-separated.
     #[arg(long, value_delimiter = ',')]
     extend_exclude: Vec<String>,
+    /// Skip files larger than this (bytes, or a quantity such as `25MiB`); replaces the
+    /// configuration's `max-file-size` (default 10 MiB).
+    #[arg(long, value_parser = parse_size)]
+    max_file_size: Option<u64>,
     /// Use this configuration file instead of discovering one.
     #[arg(long, conflicts_with = "isolated")]
     config: Option<PathBuf>,
@@ -165,6 +169,7 @@ fn check(args: CheckArgs) -> i32 {
         ignore: args.ignore.clone(),
         fail_on: args.fail_on.map(Severity::from),
         extend_exclude: args.extend_exclude.clone(),
+        max_file_size: args.max_file_size,
     };
     let stdin = args.paths.len() == 1 && args.paths[0].as_os_str() == "-";
     let stdin_name = if stdin {
@@ -279,6 +284,13 @@ fn check(args: CheckArgs) -> i32 {
         return 2;
     }
     exit_code
+}
+
+/// Reads `--max-file-size`: bytes, or a quantity such as `25MiB` or `1G`.
+fn parse_size(text: &str) -> Result<u64, String> {
+    config::parse_memory(&toml::Value::String(text.to_string())).ok_or_else(|| {
+        format!("`{text}` is not a size: write bytes or a quantity such as `25MiB` or `1G`")
+    })
 }
 
 fn print_rules() {

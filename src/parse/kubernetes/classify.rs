@@ -166,7 +166,7 @@ fn helm_action(text: &str) -> HelmAction {
 fn looks_like_manifest(text: &str) -> bool {
     let mut api_version = false;
     let mut kind = false;
-    for line in text.lines() {
+    for line in yaml_lines(text) {
         let key = line.trim_start().trim_start_matches("- ").trim_start();
         let key = key.trim_start_matches(['"', '\'']);
         api_version |= key.starts_with("apiVersion");
@@ -178,8 +178,13 @@ fn looks_like_manifest(text: &str) -> bool {
     false
 }
 
+/// The lines of a YAML text: YAML breaks lines at `\n`, `\r\n` and a lone `\r`.
+fn yaml_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.split(['\n', '\r'])
+}
+
 fn has_top_level_key(text: &str, key: &str) -> bool {
-    text.lines().any(|line| {
+    yaml_lines(text).any(|line| {
         line.strip_prefix(key)
             .is_some_and(|rest| rest.trim_start().starts_with(':'))
     })
@@ -194,6 +199,19 @@ mod tests {
     }
 
     const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\n";
+
+    #[test]
+    fn lone_carriage_returns_break_lines() {
+        let text = DEPLOYMENT.replace('\n', "\r");
+        assert_eq!(
+            kind("k8s/app.yaml", &format!("# c\r{text}")),
+            YamlFileKind::Manifest
+        );
+        assert_eq!(
+            kind("c.yaml", "x: 1\rservices:\r  a: {}\r"),
+            YamlFileKind::Compose
+        );
+    }
 
     #[test]
     fn classification_by_name_and_content() {
