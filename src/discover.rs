@@ -336,4 +336,20 @@ mod tests {
             ]
         );
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_named_on_the_command_line_is_followed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        std::fs::create_dir(root.join("real")).expect("mkdir");
+        std::fs::write(root.join("real/Dockerfile"), "FROM x\n").expect("write");
+        std::os::unix::fs::symlink(root.join("real"), root.join("link")).expect("link");
+        let found = discover(&[root.join("link")]);
+        assert_eq!(
+            found.files,
+            vec![(root.join("link/Dockerfile"), FileKind::Dockerfile)]
+        );
+        assert!(found.notes.is_empty() && found.problems.is_empty());
+    }
 }

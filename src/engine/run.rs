@@ -90,12 +90,12 @@ fn lint_one_file(
     match syntax_code(kind).filter(|c| rules.contains(*c)) {
         Some(code) => {
             let source = &parsed.source;
-            if let Some(DecodeIssue::InvalidUtf8 { offset }) = &decode_issue {
+            if let Some(issue) = &decode_issue {
                 diagnostics.push(syntax_diagnostic(
                     source,
                     code,
-                    Span::new(*offset, offset.saturating_add(1)),
-                    invalid_utf8_message(*offset),
+                    replacement_span(source, issue.offset()),
+                    issue.message(),
                 ));
             }
             for error in &parsed.errors {
@@ -109,17 +109,15 @@ fn lint_one_file(
         }
         None if syntax_code(kind).is_none() => {
             // A kind with no syntax code (shell scripts) says so in a note.
-            if let Some(DecodeIssue::InvalidUtf8 { offset }) = &decode_issue {
-                let at = parsed.source.line_col(*offset);
-                add_note(
-                    &mut parsed,
-                    format!(
-                        "{} (line {}, column {})",
-                        invalid_utf8_message(*offset),
-                        at.line,
-                        at.column
-                    ),
+            if let Some(issue) = &decode_issue {
+                let at = parsed.source.line_col(issue.offset());
+                let message = format!(
+                    "{} (line {}, column {})",
+                    issue.message(),
+                    at.line,
+                    at.column
                 );
+                add_note(&mut parsed, message);
             }
         }
         None => {}
@@ -158,8 +156,14 @@ fn lint_one_file(
     (parsed, diagnostics)
 }
 
-fn invalid_utf8_message(offset: u32) -> String {
-    format!("invalid UTF-8 at byte {offset}; the file was read with replacement characters")
+/// The span of the replacement character at `offset` (empty past the end of the text).
+fn replacement_span(source: &SourceFile, offset: u32) -> Span {
+    let len = source
+        .text()
+        .get(offset as usize..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(0, char::len_utf8);
+    Span::new(offset, offset.saturating_add(len as u32))
 }
 
 /// Adds `message` to the file's note (joined with `; ` when it already has one).

@@ -33,15 +33,15 @@ pub enum YamlFileKind {
 /// alert templates inside a manifest, does not. Otherwise a file with `apiVersion:` and
 /// `kind:` keys is a manifest, a top-level `services:` a compose file.
 pub fn classify(path: &Path, text: &str) -> YamlFileKind {
+    // Names that are not UTF-8 are matched on their readable part.
     let name = path
         .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
     let is_yaml_name = name.ends_with(".yaml") || name.ends_with(".yml");
     let components: Vec<String> = path
         .components()
-        .filter_map(|c| c.as_os_str().to_str().map(str::to_ascii_lowercase))
+        .map(|c| c.as_os_str().to_string_lossy().to_ascii_lowercase())
         .collect();
     let in_dir = |dir: &str| {
         components
@@ -199,6 +199,14 @@ mod tests {
     }
 
     const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\n";
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_are_classified_by_their_readable_part() {
+        use std::os::unix::ffi::OsStrExt;
+        let path = Path::new(std::ffi::OsStr::from_bytes(b"k8s/\xFF/app\xFF.yaml"));
+        assert_eq!(classify(path, DEPLOYMENT), YamlFileKind::Manifest);
+    }
 
     #[test]
     fn lone_carriage_returns_break_lines() {
