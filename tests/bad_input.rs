@@ -715,6 +715,39 @@ fn the_size_limit_is_configurable() {
         ["./Dockerfile: note: skipped: 29 bytes is over the size limit of 28 bytes"]
     );
     assert_eq!(skipped.exit, 0);
+    // Standard input is read only up to the limit.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_deploylint"))
+        .args([
+            "check",
+            "--isolated",
+            "--format",
+            "json",
+            "--max-file-size",
+            "10",
+        ])
+        .args(["--stdin-filename", "Dockerfile", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("run");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        // The command stops reading at the limit: a broken pipe is expected.
+        let _ = stdin.write_all(&vec![b'#'; 1 << 20]);
+    });
+    let output = child.wait_with_output().expect("run");
+    writer.join().expect("writer");
+    let run = Run {
+        exit: output.status.code().expect("exit"),
+        json: serde_json::from_slice(&output.stdout).expect("json"),
+    };
+    assert_eq!(
+        outcome(&run, ""),
+        ["Dockerfile: note: skipped: over the size limit of 10 bytes"]
+    );
+    assert_eq!(run.exit, 0);
+
     std::fs::write(
         dir.path().join("deploylint.toml"),
         "max-file-size = \"1Ki\"\n",

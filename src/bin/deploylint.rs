@@ -206,8 +206,10 @@ fn check(args: CheckArgs) -> i32 {
         let linter = Linter::new(settings);
         let mut part = match &stdin_name {
             Some(name) => {
+                // One byte past the size limit is enough to know the input is too large.
+                let limit = linter.settings().max_file_size.saturating_add(1);
                 let mut bytes = Vec::new();
-                if let Err(error) = std::io::stdin().read_to_end(&mut bytes) {
+                if let Err(error) = std::io::stdin().take(limit).read_to_end(&mut bytes) {
                     eprintln!("error: cannot read stdin: {error}");
                     return 2;
                 }
