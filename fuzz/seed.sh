@@ -39,6 +39,22 @@ while IFS= read -r -d '' file; do
   esac
 done < <(find "$fixtures" -type f -print0)
 
+# Hand-made seeds for the limits: deep nesting, aliases, unterminated constructs.
+extra() { # target kind-byte text
+  local file
+  file="$(mktemp)"
+  printf '%s' "$3" > "$file"
+  add "$1" "$file"
+  add pipeline "$file" "$2"
+  rm -f "$file"
+}
+deep() { printf "%$2s" "" | sed "s/ /$1/g"; }
+extra dockerfile 0 "$(printf 'FROM a AS b\nRUN <<EOF\necho\nONBUILD RUN x\nCMD ["a", "b"\nENV A="b\nRUN ')$(deep '(' 300)"
+extra dockerfile 0 "$(printf 'FROM a\nARG B=${C:-${D:+${E}}}\nRUN sh -c "bash -c \\"gunicorn app:app\\""\nCMD ')$(deep '[' 300)"
+extra shell 2 "$(printf 'case $x in a) (echo $(cat <<EOF\nhi\nEOF\n));; esac\nexec "$@"\n')$(deep '$(' 300)"
+extra yaml 3 "$(printf 'apiVersion: v1\nkind: ConfigMap\ndata:\n  a: &a [x, *a]\n  b: {<<: *a}\n  c: ')$(deep '[' 300)"
+extra dockerignore 1 "$(printf '**/.env\n!a[b-\n\r\n')$(deep '\\' 300)"
+
 for target in pipeline dockerfile dockerignore shell yaml; do
   echo "corpus/$target: $(find "corpus/$target" -type f | wc -l) seeds"
 done
