@@ -87,8 +87,8 @@ fn lint_one_file(
         };
     let mut diagnostics = Vec::new();
     let mut failures: Vec<String> = parse_panic.into_iter().collect();
-    match syntax_code(kind).filter(|c| rules.contains(*c)) {
-        Some(code) => {
+    match syntax_code(kind) {
+        Some(code) if rules.contains(code) => {
             let source = &parsed.source;
             if let Some(issue) = &decode_issue {
                 diagnostics.push(syntax_diagnostic(
@@ -107,7 +107,8 @@ fn lint_one_file(
                 ));
             }
         }
-        None if syntax_code(kind).is_none() => {
+        Some(_) => {}
+        None => {
             // A kind with no syntax code (shell scripts) says so in a note.
             if let Some(issue) = &decode_issue {
                 let at = parsed.source.line_col(issue.offset());
@@ -120,7 +121,6 @@ fn lint_one_file(
                 add_note(&mut parsed, message);
             }
         }
-        None => {}
     }
     for (code, check) in checks {
         if !rules.contains(*code) {
