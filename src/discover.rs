@@ -51,18 +51,25 @@ pub struct Discovered {
     pub inventory: BTreeSet<PathBuf>,
     /// Paths that could not be walked.
     pub problems: Vec<IoProblem>,
+    /// Files of a kind the linter reads that were passed over, with the reason: a FIFO
+    /// or device, a symbolic link out of the walked directory or one that does not
+    /// resolve.
+    pub notes: Vec<Note>,
 }
 
 /// Walks `paths` (files or directories) and returns the files to lint.
 ///
 /// Hidden files are walked (`.dockerignore` is one), `.gitignore` is honoured even
-/// outside a git repository, symbolic links are not followed, and virtualenvs and
-/// dependency folders are skipped (also a virtualenv under any name, recognised by its
-/// `pyvenv.cfg`).
+/// outside a git repository, and virtualenvs and dependency folders are skipped (also a
+/// virtualenv under any name, recognised by its `pyvenv.cfg`). Symbolic links met in a
+/// walk are never followed into directories; a link to a file is read when its target
+/// lies inside the walked directory (and is not already read under its own name), and
+/// passed over with a note otherwise. Paths given explicitly are read as given.
 pub fn discover(paths: &[PathBuf]) -> Discovered {
     let mut found = Discovered::default();
     for root in paths {
-        let metadata = match std::fs::symlink_metadata(root) {
+        // A path named on the command line is followed even when it is a link.
+        let metadata = match std::fs::metadata(root) {
             Ok(m) => m,
             Err(error) => {
                 found.problems.push(IoProblem {
@@ -72,49 +79,123 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
                 continue;
             }
         };
-        if !metadata.is_dir() {
+        if metadata.is_dir() {
+            walk(root, &mut found);
+        } else {
             found.inventory.insert(root.clone());
             if let Some(kind) = FileKind::detect(root) {
                 found.files.push((root.clone(), kind));
-            }
-            continue;
-        }
-        let walker = ignore::WalkBuilder::new(root)
-            .hidden(false)
-            .parents(true)
-            .git_ignore(true)
-            .git_global(false)
-            .git_exclude(true)
-            .require_git(false)
-            .ignore(false)
-            .follow_links(false)
-            .filter_entry(|entry| {
-                let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-                !(is_dir && entry.depth() > 0 && is_skipped_dir(entry.path()))
-            })
-            .build();
-        for entry in walker {
-            match entry {
-                Ok(entry) => {
-                    if !entry.file_type().is_some_and(|t| t.is_file()) {
-                        continue;
-                    }
-                    let path = entry.into_path();
-                    if let Some(kind) = FileKind::detect(&path) {
-                        found.files.push((path.clone(), kind));
-                    }
-                    found.inventory.insert(path);
-                }
-                Err(error) => found.problems.push(IoProblem {
-                    path: error_path(&error).unwrap_or_else(|| root.clone()),
-                    message: error.to_string(),
-                }),
             }
         }
     }
     found.files.sort();
     found.files.dedup();
     found
+}
+
+/// Walks one directory into `found`.
+fn walk(root: &Path, found: &mut Discovered) {
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .parents(true)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .require_git(false)
+        .ignore(false)
+        .follow_links(false)
+        .filter_entry(|entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            !(is_dir && entry.depth() > 0 && is_skipped_dir(entry.path()))
+        })
+        .build();
+    let canonical_root = std::fs::canonicalize(root).ok();
+    let mut walked = Vec::new();
+    let mut links = Vec::new();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                found.problems.push(IoProblem {
+                    path: error_path(&error).unwrap_or_else(|| root.to_path_buf()),
+                    message: error.to_string(),
+                });
+                continue;
+            }
+        };
+        let Some(file_type) = entry.file_type() else {
+            continue;
+        };
+        if file_type.is_dir() {
+            continue;
+        }
+        let path = entry.into_path();
+        let kind = FileKind::detect(&path);
+        if file_type.is_file() {
+            if let Some(kind) = kind {
+                walked.push(path.clone());
+                found.files.push((path.clone(), kind));
+            }
+            found.inventory.insert(path);
+            continue;
+        }
+        let Some(kind) = kind else {
+            continue;
+        };
+        if !file_type.is_symlink() {
+            found.notes.push(Note {
+                path,
+                message: NOT_A_REGULAR_FILE.to_string(),
+            });
+            continue;
+        }
+        match resolve_link(&path, canonical_root.as_deref()) {
+            Ok(Some(target)) => links.push((path, kind, target)),
+            Ok(None) => {}
+            Err(message) => found.notes.push(Note { path, message }),
+        }
+    }
+    if links.is_empty() {
+        return;
+    }
+    // A link to a file already read under its own name adds nothing.
+    let canonical_walked: BTreeSet<PathBuf> = match &canonical_root {
+        Some(canonical) => walked
+            .iter()
+            .filter_map(|p| p.strip_prefix(root).ok())
+            .map(|relative| canonical.join(relative))
+            .collect(),
+        None => BTreeSet::new(),
+    };
+    for (path, kind, target) in links {
+        if !canonical_walked.contains(&target) {
+            found.inventory.insert(path.clone());
+            found.files.push((path, kind));
+        }
+    }
+}
+
+/// The note given to FIFOs, sockets and devices: opening a FIFO would wait for a writer.
+const NOT_A_REGULAR_FILE: &str = "skipped: not a regular file";
+
+/// Where the symbolic link `link` leads: `Ok(Some(target))` for a regular file inside
+/// `root` (both canonical), `Ok(None)` for a directory (links to directories are not
+/// followed), and the reason for a note otherwise.
+fn resolve_link(link: &Path, root: Option<&Path>) -> Result<Option<PathBuf>, String> {
+    let target = std::fs::canonicalize(link)
+        .map_err(|error| format!("skipped: symbolic link that does not resolve ({error})"))?;
+    if !root.is_some_and(|root| target.starts_with(root)) {
+        return Err("skipped: symbolic link to a file outside the walked directory".to_string());
+    }
+    let metadata = std::fs::metadata(&target)
+        .map_err(|error| format!("skipped: symbolic link that does not resolve ({error})"))?;
+    if metadata.is_dir() {
+        Ok(None)
+    } else if metadata.is_file() {
+        Ok(Some(target))
+    } else {
+        Err(NOT_A_REGULAR_FILE.to_string())
+    }
 }
 
 fn is_skipped_dir(path: &Path) -> bool {
@@ -152,6 +233,17 @@ pub fn read_file(path: &Path, kind: FileKind, max_size: u64) -> ReadOutcome {
             message: error.to_string(),
         })
     };
+    // Look before opening: opening a FIFO blocks until something writes to it.
+    match std::fs::metadata(path) {
+        Ok(metadata) if !metadata.is_file() => {
+            return ReadOutcome::Skipped(Note {
+                path: path.to_path_buf(),
+                message: NOT_A_REGULAR_FILE.to_string(),
+            });
+        }
+        Ok(_) => {}
+        Err(error) => return failed(error),
+    }
     let file = match std::fs::File::open(path) {
         Ok(file) => file,
         Err(error) => return failed(error),
@@ -160,7 +252,7 @@ pub fn read_file(path: &Path, kind: FileKind, max_size: u64) -> ReadOutcome {
         Ok(metadata) if !metadata.is_file() => {
             return ReadOutcome::Skipped(Note {
                 path: path.to_path_buf(),
-                message: "not a regular file".to_string(),
+                message: NOT_A_REGULAR_FILE.to_string(),
             });
         }
         Ok(metadata) if metadata.len() > max_size => {
@@ -244,5 +336,21 @@ mod tests {
                 (PathBuf::from("Dockerfile"), FileKind::Dockerfile),
             ]
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_named_on_the_command_line_is_followed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        std::fs::create_dir(root.join("real")).expect("mkdir");
+        std::fs::write(root.join("real/Dockerfile"), "FROM x\n").expect("write");
+        std::os::unix::fs::symlink(root.join("real"), root.join("link")).expect("link");
+        let found = discover(&[root.join("link")]);
+        assert_eq!(
+            found.files,
+            vec![(root.join("link/Dockerfile"), FileKind::Dockerfile)]
+        );
+        assert!(found.notes.is_empty() && found.problems.is_empty());
     }
 }

@@ -211,7 +211,11 @@ impl Linter {
     ) -> LintReport {
         let mut found = discover::discover(paths);
         let mut inputs = Vec::new();
-        let mut notes = Vec::new();
+        let mut notes: Vec<Note> = found
+            .notes
+            .into_iter()
+            .filter(|note| !self.settings.is_excluded(&note.path))
+            .collect();
         let mut problems = found.problems;
         // `found.files` is sorted: open documents the walk did not see are added after.
         let unseen: Vec<(PathBuf, FileKind)> = overlay

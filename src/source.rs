@@ -28,7 +28,8 @@ impl FileKind {
     /// Detects the kind of `path` from its file name, or `None` for files the linter
     /// does not read.
     pub fn detect(path: &Path) -> Option<FileKind> {
-        let name = path.file_name()?.to_str()?;
+        // A name that is not UTF-8 is matched on its readable part (`Dockerfile.\xFF`).
+        let name = path.file_name()?.to_string_lossy();
         let lower = name.to_ascii_lowercase();
         if lower.ends_with(".dockerignore") {
             return Some(FileKind::DockerIgnore);
@@ -93,6 +94,34 @@ pub enum DecodeIssue {
         /// Offset of the first invalid byte.
         offset: u32,
     },
+    /// A UTF-16 file held an unpaired surrogate or an odd last byte; the text was decoded
+    /// with a replacement character there. `offset` is that character's offset in the
+    /// decoded text.
+    InvalidUtf16 {
+        /// Offset of the first replacement character in the text.
+        offset: u32,
+    },
+}
+
+impl DecodeIssue {
+    /// Where the problem is, as a byte offset in the decoded text.
+    pub fn offset(&self) -> u32 {
+        match self {
+            DecodeIssue::InvalidUtf8 { offset } | DecodeIssue::InvalidUtf16 { offset } => *offset,
+        }
+    }
+
+    /// What went wrong, for a diagnostic or note.
+    pub fn message(&self) -> String {
+        match self {
+            DecodeIssue::InvalidUtf8 { offset } => format!(
+                "invalid UTF-8 at byte {offset}; the file was read with replacement characters"
+            ),
+            DecodeIssue::InvalidUtf16 { .. } => "invalid UTF-16 (an unpaired surrogate or an odd \
+                 last byte); the file was read with replacement characters"
+                .to_string(),
+        }
+    }
 }
 
 /// One file's path, kind, text and line index.
@@ -111,9 +140,14 @@ impl SourceFile {
         if text.starts_with('\u{feff}') {
             text.drain(..'\u{feff}'.len_utf8());
         }
+        SourceFile::from_text(path.into(), kind, text)
+    }
+
+    /// A source file from text exactly as given (its byte-order mark already removed).
+    fn from_text(path: PathBuf, kind: FileKind, text: String) -> Self {
         let line_index = LineIndex::new(&text);
         SourceFile {
-            path: path.into(),
+            path,
             kind,
             text,
             line_index,
@@ -127,8 +161,9 @@ impl SourceFile {
         kind: FileKind,
         bytes: &[u8],
     ) -> (Self, Option<DecodeIssue>) {
+        // Only the first byte-order mark is dropped, so that offsets stay true.
         let (text, issue) = decode(bytes);
-        (SourceFile::new(path, kind, text), issue)
+        (SourceFile::from_text(path.into(), kind, text), issue)
     }
 
     /// The same file under another path (for reports shown relative to a directory).
@@ -171,10 +206,10 @@ impl SourceFile {
 /// Decodes file bytes into text.
 fn decode(bytes: &[u8]) -> (String, Option<DecodeIssue>) {
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return (decode_utf16(rest, u16::from_le_bytes), None);
+        return decode_utf16(rest, u16::from_le_bytes);
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return (decode_utf16(rest, u16::from_be_bytes), None);
+        return decode_utf16(rest, u16::from_be_bytes);
     }
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
@@ -188,11 +223,27 @@ fn decode(bytes: &[u8]) -> (String, Option<DecodeIssue>) {
     }
 }
 
-fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {
-    let units = bytes.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
-    char::decode_utf16(units)
-        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-        .collect()
+fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> (String, Option<DecodeIssue>) {
+    let pairs = bytes.chunks_exact(2);
+    let odd_last_byte = !pairs.remainder().is_empty();
+    let units = pairs.map(|pair| unit([pair[0], pair[1]]));
+    let mut text = String::with_capacity(bytes.len() / 2);
+    let mut first_bad = None;
+    for decoded in char::decode_utf16(units) {
+        let c = decoded.unwrap_or_else(|_| {
+            first_bad.get_or_insert(text.len());
+            char::REPLACEMENT_CHARACTER
+        });
+        text.push(c);
+    }
+    if odd_last_byte {
+        first_bad.get_or_insert(text.len());
+        text.push(char::REPLACEMENT_CHARACTER);
+    }
+    let issue = first_bad.map(|offset| DecodeIssue::InvalidUtf16 {
+        offset: u32::try_from(offset).unwrap_or(u32::MAX),
+    });
+    (text, issue)
 }
 
 #[cfg(test)]
@@ -234,6 +285,17 @@ mod tests {
         assert_eq!(file.text(), "FR");
         let (file, _) = SourceFile::from_bytes("a", FileKind::Dockerfile, b"\xFE\xFF\0F\0R");
         assert_eq!(file.text(), "FR");
+        let (file, issue) =
+            SourceFile::from_bytes("a", FileKind::Dockerfile, b"\xFF\xFEF\0\x00\xD8R\0!");
+        assert_eq!(file.text(), "F\u{FFFD}R\u{FFFD}");
+        assert_eq!(issue, Some(DecodeIssue::InvalidUtf16 { offset: 1 }));
+        let (file, issue) = SourceFile::from_bytes("a", FileKind::Dockerfile, b"\xFE\xFF\0F\0");
+        assert_eq!(file.text(), "F\u{FFFD}");
+        assert_eq!(issue, Some(DecodeIssue::InvalidUtf16 { offset: 1 }));
+        let (file, issue) =
+            SourceFile::from_bytes("a", FileKind::Dockerfile, b"\xEF\xBB\xBF\xEF\xBB\xBFa\xFF");
+        assert_eq!(file.text(), "\u{feff}a\u{FFFD}");
+        assert_eq!(issue, Some(DecodeIssue::InvalidUtf8 { offset: 4 }));
         let (file, issue) = SourceFile::from_bytes("a", FileKind::Dockerfile, b"FROM \xFFx");
         assert_eq!(file.text(), "FROM \u{FFFD}x");
         assert_eq!(issue, Some(DecodeIssue::InvalidUtf8 { offset: 5 }));

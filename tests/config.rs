@@ -332,7 +332,7 @@ fn the_readme_example_is_valid_and_documents_every_setting() {
     assert_eq!(settings.facts.worker_memory, Some(512 * 1024 * 1024));
     assert_eq!(settings.facts.services.len(), 1);
     let keys = accepted_keys("zzz = 1\n");
-    assert_eq!(keys.len(), 15, "{keys:?}");
+    assert_eq!(keys.len(), 16, "{keys:?}");
     for key in keys {
         assert!(
             section.contains(&format!("{key} =")) || section.contains(&format!("deploylint.{key}")),

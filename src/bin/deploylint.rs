@@ -67,6 +67,10 @@ struct CheckArgs {
     /// Also skip files and directories matching these globs, comma-separated.
     #[arg(long, value_delimiter = ',')]
     extend_exclude: Vec<String>,
+    /// Skip files larger than this (bytes, or a quantity such as `25MiB`); replaces the
+    /// configuration's `max-file-size` (default 10 MiB).
+    #[arg(long, value_parser = parse_size)]
+    max_file_size: Option<u64>,
     /// Use this configuration file instead of discovering one.
     #[arg(long, conflicts_with = "isolated")]
     config: Option<PathBuf>,
@@ -190,6 +194,7 @@ fn check(args: CheckArgs) -> i32 {
         ignore: args.ignore.clone(),
         fail_on: args.fail_on.map(Severity::from),
         extend_exclude: args.extend_exclude.clone(),
+        max_file_size: args.max_file_size,
     };
     let stdin = args.paths.len() == 1 && args.paths[0].as_os_str() == "-";
     let stdin_name = if stdin {
@@ -230,8 +235,10 @@ fn check(args: CheckArgs) -> i32 {
         let linter = Linter::new(settings);
         let mut part = match &stdin_name {
             Some(name) => {
+                // One byte past the size limit is enough to know the input is too large.
+                let limit = linter.settings().max_file_size.saturating_add(1);
                 let mut bytes = Vec::new();
-                if let Err(error) = std::io::stdin().read_to_end(&mut bytes) {
+                if let Err(error) = std::io::stdin().take(limit).read_to_end(&mut bytes) {
                     eprintln!("error: cannot read stdin: {error}");
                     return 2;
                 }
@@ -317,6 +324,13 @@ fn check(args: CheckArgs) -> i32 {
         return 2;
     }
     exit_code
+}
+
+/// Reads `--max-file-size`: bytes, or a quantity such as `25MiB` or `1G`.
+fn parse_size(text: &str) -> Result<u64, String> {
+    config::parse_memory(&toml::Value::String(text.to_string())).ok_or_else(|| {
+        format!("`{text}` is not a size: write bytes or a quantity such as `25MiB` or `1G`")
+    })
 }
 
 fn print_rules() {

@@ -181,6 +181,8 @@ pub struct Overrides {
     pub fail_on: Option<Severity>,
     /// Added to `extend-exclude`.
     pub extend_exclude: Vec<String>,
+    /// Replaces `max-file-size` (bytes).
+    pub max_file_size: Option<u64>,
 }
 
 /// A configuration problem: where (file, line, column) and what.
@@ -489,6 +491,18 @@ impl Settings {
         }
         if let Some(fail_on) = overrides.fail_on {
             settings.fail_on = fail_on;
+        }
+        if let Some(size) = &options.max_file_size {
+            settings.max_file_size = parse_memory(size.get_ref()).ok_or_else(|| {
+                locator.error(
+                    Some(size.span()),
+                    "`max-file-size` must be a number of bytes or a quantity such as \"25MiB\""
+                        .to_string(),
+                )
+            })?;
+        }
+        if let Some(size) = overrides.max_file_size {
+            settings.max_file_size = size;
         }
         settings.require_reason = options.require_reason.unwrap_or(false);
         settings.baseline = options
@@ -866,6 +880,37 @@ mod tests {
         assert_eq!(
             error("[[service]]\nname = \"a\"\ndokerfile = \"x\"\n"),
             "/repo/deploylint.toml:3:1: unknown key `dokerfile` (did you mean `dockerfile`?)"
+        );
+    }
+
+    #[test]
+    fn max_file_size_takes_bytes_or_quantities_and_the_command_line_wins() {
+        assert_eq!(Settings::default().max_file_size, 10 * 1024 * 1024);
+        assert_eq!(
+            resolve("max-file-size = 1000\n")
+                .expect("valid")
+                .max_file_size,
+            1000
+        );
+        assert_eq!(
+            resolve("max-file-size = \"25MiB\"\n")
+                .expect("valid")
+                .max_file_size,
+            25 * 1024 * 1024
+        );
+        assert_eq!(
+            error("max-file-size = \"big\"\n"),
+            "/repo/deploylint.toml:1:17: `max-file-size` must be a number of bytes or a quantity such as \"25MiB\""
+        );
+        let overrides = Overrides {
+            max_file_size: Some(7),
+            ..Overrides::default()
+        };
+        assert_eq!(
+            Settings::resolve(None, &overrides)
+                .expect("valid")
+                .max_file_size,
+            7
         );
     }
 

@@ -34,6 +34,9 @@ pub struct Options {
     pub extend_exclude: Option<Vec<Spanned<String>>>,
     /// Whether an inline suppression must give `reason="..."` (default `false`).
     pub require_reason: Option<bool>,
+    /// Files larger than this are skipped with a note instead of parsed: bytes, or a
+    /// quantity such as `"25MiB"` (default 10 MiB).
+    pub max_file_size: Option<Spanned<toml::Value>>,
     /// A baseline file of known findings to hide (see `--baseline`).
     pub baseline: Option<Spanned<String>>,
     /// PostgreSQL's `max_connections`, for the connection-budget rules.

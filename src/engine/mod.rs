@@ -151,11 +151,6 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// Records a ready-made diagnostic (syntax errors, internal notes).
-    pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
-        self.diagnostics.push(diagnostic);
-    }
-
     /// The diagnostics collected so far.
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {
         self.diagnostics

@@ -35,7 +35,7 @@ pub fn run(
 ) -> (Vec<Diagnostic>, Vec<ParsedFile>) {
     let rules = &settings.rules;
     let options = &settings.rule_options;
-    let per_file = map_parallel(inputs, |input| lint_one_file(input, rules, options));
+    let per_file = map_parallel(inputs, |input| lint_one_file(input, rules, options, CHECKS));
     let mut diagnostics = Vec::new();
     let mut files = Vec::with_capacity(per_file.len());
     for (parsed, found) in per_file {
@@ -43,7 +43,7 @@ pub fn run(
         files.push(parsed);
     }
     let project = Project::new(files, inventory);
-    diagnostics.extend(run_project_rules(&project, rules, options));
+    diagnostics.extend(run_project_rules(&project, rules, options, CHECKS));
     let files = project.into_files();
     let mut diagnostics = suppress::apply(diagnostics, &files, settings, today);
     for diagnostic in &mut diagnostics {
@@ -55,12 +55,14 @@ pub fn run(
     (diagnostics, files)
 }
 
-/// Parses one file and runs its kind's per-file rules, behind a panic net so one bad
-/// file never ends the run.
+/// Parses one file and runs its kind's per-file rules. The parse and each rule run
+/// behind their own panic net, so a bug never ends the run nor hides the findings of the
+/// other rules: it becomes an internal-error diagnostic naming the file and the rule.
 fn lint_one_file(
     input: Input,
     rules: &RuleSet,
     options: &RuleOptions,
+    checks: &[(RuleCode, Check)],
 ) -> (ParsedFile, Vec<Diagnostic>) {
     let Input {
         source,
@@ -68,79 +70,130 @@ fn lint_one_file(
     } = input;
     let kind = source.kind();
     let backup = source.clone();
-    let outcome = catch_unwind(AssertUnwindSafe(move || {
-        let parsed = ParsedFile::parse(source);
-        let diagnostics = per_file_diagnostics(&parsed, decode_issue.as_ref(), rules, options);
-        (parsed, diagnostics)
-    }));
-    match outcome {
-        Ok(result) => result,
-        Err(panic) => {
-            let mut diagnostics = Vec::new();
-            if let Some(code) = syntax_code_of_source(&backup) {
-                diagnostics.push(internal_error(&backup, code, &panic_message(&panic)));
+    let (mut parsed, parse_panic) =
+        match catch_unwind(AssertUnwindSafe(move || ParsedFile::parse(source))) {
+            Ok(parsed) => (parsed, None),
+            Err(panic) => {
+                let parsed = ParsedFile {
+                    tree: empty_tree(kind),
+                    source: backup,
+                    errors: Vec::new(),
+                    note: None,
+                };
+                (
+                    parsed,
+                    Some(format!("the parser failed: {}", panic_message(&panic))),
+                )
             }
-            let parsed = ParsedFile {
-                tree: empty_tree(kind),
-                source: backup,
-                errors: Vec::new(),
-                note: None,
-            };
-            (parsed, diagnostics)
+        };
+    let mut diagnostics = Vec::new();
+    let mut failures: Vec<String> = parse_panic.into_iter().collect();
+    let file_syntax_code = if failures.is_empty() {
+        syntax_code_of(&parsed)
+    } else {
+        syntax_code_of_source(&parsed.source)
+    };
+    match file_syntax_code {
+        Some(code) if rules.contains(code) => {
+            let source = &parsed.source;
+            if let Some(issue) = &decode_issue {
+                diagnostics.push(syntax_diagnostic(
+                    source,
+                    code,
+                    replacement_span(source, issue.offset()),
+                    issue.message(),
+                ));
+            }
+            for error in &parsed.errors {
+                diagnostics.push(syntax_diagnostic(
+                    source,
+                    code,
+                    error.span,
+                    error.message.clone(),
+                ));
+            }
+        }
+        Some(_) => {}
+        None => {
+            // A kind with no syntax code (shell scripts) says so in a note.
+            if let Some(issue) = &decode_issue {
+                let at = parsed.source.line_col(issue.offset());
+                let message = format!(
+                    "{} (line {}, column {})",
+                    issue.message(),
+                    at.line,
+                    at.column
+                );
+                add_note(&mut parsed, message);
+            }
         }
     }
-}
-
-fn per_file_diagnostics(
-    parsed: &ParsedFile,
-    decode_issue: Option<&DecodeIssue>,
-    rules: &RuleSet,
-    options: &RuleOptions,
-) -> Vec<Diagnostic> {
-    let source = &parsed.source;
-    let mut cx = Context::for_file(source).with_options(options);
-    if let Some(code) = syntax_code_of(parsed).filter(|c| rules.contains(*c)) {
-        if let Some(DecodeIssue::InvalidUtf8 { offset }) = decode_issue {
-            cx.push(syntax_diagnostic(
-                source,
-                code,
-                Span::new(*offset, offset.saturating_add(1)),
-                format!(
-                    "invalid UTF-8 at byte {offset}; the file was read with replacement characters"
-                ),
-            ));
-        }
-        for error in &parsed.errors {
-            cx.push(syntax_diagnostic(
-                source,
-                code,
-                error.span,
-                error.message.clone(),
-            ));
-        }
-    }
-    for (code, check) in CHECKS {
+    for (code, check) in checks {
         if !rules.contains(*code) {
             continue;
         }
-        match (check, &parsed.tree) {
-            (Check::Dockerfile(check), Tree::Dockerfile(model)) => check(model, &mut cx),
-            (Check::DockerIgnore(check), Tree::DockerIgnore(ignore)) => check(ignore, &mut cx),
-            (Check::Kubernetes(check), Tree::Kubernetes(manifests)) => check(manifests, &mut cx),
-            (Check::Systemd(check), Tree::Systemd(unit)) => check(unit, &mut cx),
-            (Check::Compose(check), Tree::Compose(compose)) => check(compose, &mut cx),
-            (Check::Python(check), Tree::Python(file)) if file.module.is_some() => {
-                check(file, &mut cx)
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            let mut cx = Context::for_file(&parsed.source).with_options(options);
+            match (check, &parsed.tree) {
+                (Check::Dockerfile(check), Tree::Dockerfile(model)) => check(model, &mut cx),
+                (Check::DockerIgnore(check), Tree::DockerIgnore(ignore)) => check(ignore, &mut cx),
+                (Check::Kubernetes(check), Tree::Kubernetes(manifests)) => {
+                    check(manifests, &mut cx)
+                }
+                (Check::Systemd(check), Tree::Systemd(unit)) => check(unit, &mut cx),
+                (Check::Compose(check), Tree::Compose(compose)) => check(compose, &mut cx),
+                (Check::Python(check), Tree::Python(file)) if file.module.is_some() => {
+                    check(file, &mut cx)
+                }
+                _ => {}
             }
-            _ => {}
+            cx.into_diagnostics()
+        }));
+        match outcome {
+            Ok(found) => diagnostics.extend(found),
+            Err(panic) => failures.push(format!(
+                "rule {code} ({}) failed: {}",
+                code.meta().name,
+                panic_message(&panic)
+            )),
         }
     }
-    cx.into_diagnostics()
+    for failure in failures {
+        match file_syntax_code {
+            Some(code) => diagnostics.push(internal_error(&parsed.source, code, &failure)),
+            None => add_note(&mut parsed, internal_error_message(&failure)),
+        }
+    }
+    (parsed, diagnostics)
 }
 
-fn run_project_rules(project: &Project, rules: &RuleSet, options: &RuleOptions) -> Vec<Diagnostic> {
+/// The span of the replacement character at `offset` (empty past the end of the text).
+fn replacement_span(source: &SourceFile, offset: u32) -> Span {
+    let len = source
+        .text()
+        .get(offset as usize..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(0, char::len_utf8);
+    Span::new(offset, offset.saturating_add(len as u32))
+}
+
+/// Adds `message` to the file's note (joined with `; ` when it already has one).
+fn add_note(parsed: &mut ParsedFile, message: String) {
+    parsed.note = Some(match parsed.note.take() {
+        Some(note) => format!("{note}; {message}"),
+        None => message,
+    });
+}
+
+/// Runs the project rules of `checks`, each behind its own panic net.
+fn run_project_rules(
+    project: &Project,
+    rules: &RuleSet,
+    options: &RuleOptions,
+    checks: &[(RuleCode, Check)],
+) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    for (code, check) in CHECKS {
+    for (code, check) in checks {
         let Check::Project(check) = check else {
             continue;
         };
@@ -157,7 +210,11 @@ fn run_project_rules(project: &Project, rules: &RuleSet, options: &RuleOptions) 
             Err(panic) => {
                 // Anchor the report on the first file so it is visible and located.
                 if let Some(file) = project.files().first() {
-                    let message = format!("rule {code} failed: {}", panic_message(&panic));
+                    let message = format!(
+                        "rule {code} ({}) failed: {}",
+                        code.meta().name,
+                        panic_message(&panic)
+                    );
                     if let Some(syntax) = syntax_code_of(file) {
                         diagnostics.push(internal_error(&file.source, syntax, &message));
                     }
@@ -231,12 +288,12 @@ fn syntax_diagnostic(file: &SourceFile, code: RuleCode, span: Span, message: Str
 }
 
 fn internal_error(file: &SourceFile, code: RuleCode, message: &str) -> Diagnostic {
-    syntax_diagnostic(
-        file,
-        code,
-        Span::empty(0),
-        format!("internal error while linting this file ({message}); please report it"),
-    )
+    syntax_diagnostic(file, code, Span::empty(0), internal_error_message(message))
+}
+
+/// The text of an internal error: every one starts with "internal error".
+fn internal_error_message(message: &str) -> String {
+    format!("internal error while linting this file ({message}); please report it")
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
@@ -255,7 +312,7 @@ fn empty_tree(kind: FileKind) -> Tree {
         FileKind::Yaml => Tree::OtherYaml(YamlFileKind::Other),
         FileKind::SystemdUnit => Tree::Systemd(Box::default()),
         FileKind::Python => Tree::Python(Box::new(crate::project::PythonFile {
-            role: crate::project::PythonRole::Module,
+            role: PythonRole::Module,
             module: None,
         })),
     }
@@ -271,5 +328,103 @@ fn map_parallel<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync + Sen
     #[cfg(not(feature = "parallel"))]
     {
         items.into_iter().map(f).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::DockerfileModel;
+
+    fn panicking_rule(_: &DockerfileModel, _: &mut Context) {
+        panic!("boom");
+    }
+
+    fn panicking_project_rule(_: &Project, _: &mut Context) {
+        panic!("project boom");
+    }
+
+    fn messages(diagnostics: &[Diagnostic]) -> Vec<(String, String)> {
+        diagnostics
+            .iter()
+            .map(|d| (d.code.as_str().to_string(), d.message.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_panicking_rule_becomes_an_internal_error_and_the_other_rules_still_report() {
+        let source = SourceFile::new(
+            "Dockerfile",
+            FileKind::Dockerfile,
+            "FROM python:3.12-slim\nRUNN x\n",
+        );
+        let checks = [
+            (RuleCode::DF000, Check::Syntax(FileKind::Dockerfile)),
+            (RuleCode::DF004, Check::Dockerfile(panicking_rule)),
+            (
+                RuleCode::DF014,
+                Check::Dockerfile(crate::rules::dockerfile::base_image_unpinned::check),
+            ),
+        ];
+        let input = Input {
+            source,
+            decode_issue: None,
+        };
+        let (parsed, diagnostics) =
+            lint_one_file(input, &RuleSet::all(), &RuleOptions::default(), &checks);
+        assert_eq!(parsed.source.path(), std::path::Path::new("Dockerfile"));
+        assert_eq!(
+            messages(&diagnostics),
+            [
+                ("DF000".into(), "unknown instruction \"RUNN\"".into()),
+                (
+                    "DF000".into(),
+                    "internal error while linting this file (rule DF004 (runs-as-root) failed: boom); please report it".into()
+                ),
+            ]
+        );
+        assert_eq!(
+            diagnostics[1].location.path,
+            std::path::Path::new("Dockerfile")
+        );
+        assert_eq!(diagnostics[1].location.start.line, 1);
+    }
+
+    #[test]
+    fn a_panicking_project_rule_is_reported_on_the_first_file() {
+        let source = SourceFile::new("Dockerfile", FileKind::Dockerfile, "FROM python:3.12\n");
+        let project = Project::new(
+            vec![ParsedFile::parse(source)],
+            BTreeSet::from([PathBuf::from("Dockerfile")]),
+        );
+        let checks = [(RuleCode::DI001, Check::Project(panicking_project_rule))];
+        let diagnostics =
+            run_project_rules(&project, &RuleSet::all(), &RuleOptions::default(), &checks);
+        assert_eq!(
+            messages(&diagnostics),
+            [(
+                "DF000".into(),
+                "internal error while linting this file (rule DI001 (dockerignore-missing) failed: project boom); please report it".into()
+            )]
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_in_a_kind_without_a_syntax_code_is_a_located_note() {
+        let (source, issue) =
+            SourceFile::from_bytes("run.sh", FileKind::ShellScript, b"echo a\necho \xFF\n");
+        let input = Input {
+            source,
+            decode_issue: issue,
+        };
+        let (parsed, diagnostics) =
+            lint_one_file(input, &RuleSet::all(), &RuleOptions::default(), CHECKS);
+        assert!(diagnostics.is_empty());
+        assert_eq!(
+            parsed.note.as_deref(),
+            Some(
+                "invalid UTF-8 at byte 12; the file was read with replacement characters (line 2, column 6)"
+            )
+        );
     }
 }

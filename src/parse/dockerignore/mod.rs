@@ -8,7 +8,8 @@
 //! - the rest goes through Go's `filepath.Clean` (`./a//b/../c/` → `a/c`), then loses one
 //!   leading `/` (`/foo` → `foo`, but `/` alone stays `/` and so matches nothing; `.`
 //!   matches nothing either);
-//! - a line of 64 KiB or more makes Docker fail to read the file.
+//! - a line of 64 KiB or more makes Docker fail to read the file;
+//! - a `\r` not followed by `\n` does not break the line (an error says so, at the `\r`).
 //!
 //! Matching follows BuildKit's walk of the build context: every path is decided top-down,
 //! directory by directory, and a pattern that matched a directory counts as matching
@@ -110,6 +111,13 @@ pub fn parse(text: &str) -> Parsed<DockerIgnore> {
         {
             offset += line.len() - rest.len();
             line = rest;
+        }
+        if let Some(cr) = line.find('\r') {
+            errors.push(SyntaxError::new(
+                "carriage return without a line feed: Docker breaks lines only at line feeds, \
+                 so the text after it stays on this line",
+                Span::from_range(offset + cr..offset + cr + 1),
+            ));
         }
         if line.starts_with('#') {
             continue;
@@ -705,6 +713,24 @@ mod tests {
         assert_eq!(file.patterns[1].raw.span, Span::new(5, 9));
         assert_eq!(file.patterns[1].span, Span::new(6, 9));
         assert_eq!(file.patterns[1].span.text(text), "bar");
+    }
+
+    #[test]
+    fn lone_carriage_returns_do_not_break_lines_and_are_reported() {
+        let text = "# c\r.env\rbuild\n";
+        let parsed = parse(text);
+        assert!(parsed.tree.patterns.is_empty(), "one comment line");
+        assert_eq!(
+            error(text),
+            (
+                "carriage return without a line feed: Docker breaks lines only at line feeds, so the text after it stays on this line".to_string(),
+                "\r".to_string()
+            )
+        );
+        assert_eq!(parsed.errors[0].span, Span::new(3, 4));
+        let parsed = parse("a\rb\r\n");
+        assert_eq!(parsed.errors[0].span, Span::new(1, 2));
+        assert_eq!(parsed.tree.patterns[0].raw.value, "a\rb");
     }
 
     #[test]

@@ -34,15 +34,15 @@ pub enum YamlFileKind {
 /// alert templates inside a manifest, does not. Otherwise a file with `apiVersion:` and
 /// `kind:` keys is a manifest, a top-level `services:` a compose file.
 pub fn classify(path: &Path, text: &str) -> YamlFileKind {
+    // Names that are not UTF-8 are matched on their readable part.
     let name = path
         .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
     let is_yaml_name = name.ends_with(".yaml") || name.ends_with(".yml");
     let components: Vec<String> = path
         .components()
-        .filter_map(|c| c.as_os_str().to_str().map(str::to_ascii_lowercase))
+        .map(|c| c.as_os_str().to_string_lossy().to_ascii_lowercase())
         .collect();
     let in_dir = |dir: &str| {
         components
@@ -167,7 +167,7 @@ fn helm_action(text: &str) -> HelmAction {
 fn looks_like_manifest(text: &str) -> bool {
     let mut api_version = false;
     let mut kind = false;
-    for line in text.lines() {
+    for line in yaml_lines(text) {
         let key = line.trim_start().trim_start_matches("- ").trim_start();
         let key = key.trim_start_matches(['"', '\'']);
         api_version |= key.starts_with("apiVersion");
@@ -179,8 +179,13 @@ fn looks_like_manifest(text: &str) -> bool {
     false
 }
 
+/// The lines of a YAML text: YAML breaks lines at `\n`, `\r\n` and a lone `\r`.
+fn yaml_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.split(['\n', '\r'])
+}
+
 fn has_top_level_key(text: &str, key: &str) -> bool {
-    text.lines().any(|line| {
+    yaml_lines(text).any(|line| {
         line.strip_prefix(key)
             .is_some_and(|rest| rest.trim_start().starts_with(':'))
     })
@@ -195,6 +200,27 @@ mod tests {
     }
 
     const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\n";
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_are_classified_by_their_readable_part() {
+        use std::os::unix::ffi::OsStrExt;
+        let path = Path::new(std::ffi::OsStr::from_bytes(b"k8s/\xFF/app\xFF.yaml"));
+        assert_eq!(classify(path, DEPLOYMENT), YamlFileKind::Manifest);
+    }
+
+    #[test]
+    fn lone_carriage_returns_break_lines() {
+        let text = DEPLOYMENT.replace('\n', "\r");
+        assert_eq!(
+            kind("k8s/app.yaml", &format!("# c\r{text}")),
+            YamlFileKind::Manifest
+        );
+        assert_eq!(
+            kind("c.yaml", "x: 1\rservices:\r  a: {}\r"),
+            YamlFileKind::Compose
+        );
+    }
 
     #[test]
     fn classification_by_name_and_content() {
