@@ -89,6 +89,8 @@ struct SecretIndex<'s> {
     secrets: &'s [String],
     /// Secret indices by their first [`MIN_SECRET_LEN`] bytes.
     by_prefix: std::collections::HashMap<&'s [u8], Vec<usize>>,
+    /// One bit per pair of first two bytes of a secret: a cheap test before hashing.
+    first_pairs: Vec<u64>,
     /// Secrets containing a mask character: replacing another secret can create an
     /// occurrence of these, so they are always tried.
     always: Vec<usize>,
@@ -99,16 +101,22 @@ impl<'s> SecretIndex<'s> {
         let mut by_prefix: std::collections::HashMap<&[u8], Vec<usize>> =
             std::collections::HashMap::new();
         let mut always = Vec::new();
+        let mut first_pairs = vec![0u64; 1 << 10];
         for (index, secret) in secrets.iter().enumerate() {
             if secret.contains('*') {
                 always.push(index);
             } else if let Some(prefix) = secret.as_bytes().get(..MIN_SECRET_LEN) {
                 by_prefix.entry(prefix).or_default().push(index);
+                let pair = pair_bit(prefix);
+                if let Some(word) = first_pairs.get_mut(pair / 64) {
+                    *word |= 1 << (pair % 64);
+                }
             }
         }
         SecretIndex {
             secrets,
             by_prefix,
+            first_pairs,
             always,
         }
     }
@@ -126,6 +134,14 @@ impl<'s> SecretIndex<'s> {
             let Some(prefix) = bytes.get(start..start + MIN_SECRET_LEN) else {
                 break;
             };
+            let pair = pair_bit(prefix);
+            let maybe = self
+                .first_pairs
+                .get(pair / 64)
+                .is_some_and(|word| word & (1 << (pair % 64)) != 0);
+            if !maybe {
+                continue;
+            }
             if let Some(indices) = self.by_prefix.get(prefix) {
                 for &index in indices {
                     let occurs = self
@@ -151,6 +167,14 @@ impl<'s> SecretIndex<'s> {
             }
         }
         text
+    }
+}
+
+/// The bit of a prefix's first two bytes in [`SecretIndex::first_pairs`].
+fn pair_bit(prefix: &[u8]) -> usize {
+    match prefix {
+        [a, b, ..] => usize::from(*a) << 8 | usize::from(*b),
+        _ => 0,
     }
 }
 
