@@ -4,7 +4,7 @@
 # chart benchmarks/files-per-second.svg.
 #
 #   scripts/bench_peers.sh            # every scenario (about half an hour on 2 cores)
-#   scripts/bench_peers.sh --quick    # fewer runs, no 100k-file scaling point
+#   scripts/bench_peers.sh --quick    # one run per slow peer, no warm-up for them
 #
 # Peers are installed from their registries into a cache outside the repository
 # ($DEPLOYLINT_BENCH_CACHE, default ~/.cache/deploylint-bench) and reused:
@@ -62,7 +62,7 @@ corpus df1k 1000 dockerfile
 corpus dfk8s 1000 dockerfile,manifests
 corpus mixed1k 143 all
 corpus mixed10k 1430 all
-[[ $quick == 1 ]] || corpus mixed100k 14300 all
+corpus mixed100k 14300 all
 one="$work/df1k/services/orders-00000/Dockerfile"
 mapfile -t df1k_files < <(find "$work/df1k" -name Dockerfile | sort)
 printf '%s\n' "${df1k_files[@]}" >"$work/df1k.list"
@@ -102,10 +102,12 @@ runs_slow=$([[ $quick == 1 ]] && echo 1 || echo 3)
 
 # time SCENARIO TOOL FILES RUNS COMMAND...
 time_it() {
-    local scenario=$1 tool=$2 files=$3 runs=$4
+    local scenario=$1 tool=$2 files=$3 runs=$4 warmup=1
     shift 4
+    # The offline check already ran every peer once; quick runs skip the slow warm-ups.
+    [[ $quick == 1 && $runs == "$runs_slow" ]] && warmup=0
     echo "-- $scenario / $tool"
-    hyperfine --style basic --ignore-failure --warmup 1 --runs "$runs" \
+    hyperfine --style basic --ignore-failure --warmup "$warmup" --runs "$runs" \
         --export-json "$results/$scenario--$tool.json" --command-name "$tool" "$*" \
         | grep -E "Time|Range" || true
     echo "$files" >"$results/$scenario--$tool.files"
@@ -120,6 +122,7 @@ time_it one-dockerfile checkov 1 "$runs_slow" "$ck -f $one --framework dockerfil
 
 echo "== 2: 1,000 Dockerfiles"
 time_it df1k deploylint 1000 "$runs_fast" "$dl $work/df1k"
+time_it df1k deploylint-concise 1000 "$runs_fast" "$dl --format concise $work/df1k"
 time_it df1k hadolint 1000 "$runs_slow" "xargs -a $work/df1k.list $hadolint"
 time_it df1k dockerfile-roast 1000 "$runs_slow" "xargs -a $work/df1k.list $roast"
 time_it df1k trivy 1000 "$runs_slow" "$tv $work/df1k"
@@ -127,6 +130,7 @@ time_it df1k checkov 1000 "$runs_slow" "$ck -d $work/df1k --framework dockerfile
 
 echo "== 3: 1,000 Dockerfiles + 1,000 manifests"
 time_it dfk8s deploylint 2000 "$runs_fast" "$dl $work/dfk8s"
+time_it dfk8s deploylint-concise 2000 "$runs_fast" "$dl --format concise $work/dfk8s"
 time_it dfk8s trivy 2000 "$runs_slow" "$tv $work/dfk8s"
 time_it dfk8s checkov 2000 "$runs_slow" "$ck -d $work/dfk8s --framework dockerfile kubernetes"
 
@@ -134,9 +138,7 @@ echo "== 4: scaling (every kind: Dockerfile, .dockerignore, entrypoint, manifest
 count() { find "$work/$1" -type f | wc -l; }
 time_it mixed1k deploylint "$(count mixed1k)" "$runs_fast" "$dl $work/mixed1k"
 time_it mixed10k deploylint "$(count mixed10k)" 10 "$dl $work/mixed10k"
-if [[ $quick == 0 ]]; then
-    time_it mixed100k deploylint "$(count mixed100k)" 3 "$dl $work/mixed100k"
-fi
+time_it mixed100k deploylint "$(count mixed100k)" "$runs_slow" "$dl $work/mixed100k"
 
 echo "== 5: peak memory on 10,000 mixed files"
 /usr/bin/time -v $dl "$work/mixed10k" 2>"$results/mixed10k.rss" >/dev/null || true
