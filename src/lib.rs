@@ -126,8 +126,14 @@ impl LintReport {
     }
 
     /// The linted file at `path`.
+    ///
+    /// Files of a run are in path order, so this is a binary search; a report whose
+    /// files are not in order (merged, relativized) falls back to a scan.
     pub fn file(&self, path: &Path) -> Option<&SourceFile> {
-        self.files.iter().find(|f| f.path() == path)
+        match self.files.binary_search_by(|f| f.path().cmp(path)) {
+            Ok(index) => self.files.get(index),
+            Err(_) => self.files.iter().find(|f| f.path() == path),
+        }
     }
 
     /// Adds the results of another run (paths linted under another configuration) and

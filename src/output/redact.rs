@@ -54,10 +54,11 @@ pub fn redacted(report: &LintReport) -> Cow<'_, LintReport> {
             None => file.clone(),
         })
         .collect();
+    let index = SecretIndex::new(&secrets);
     let diagnostics = report
         .diagnostics
         .iter()
-        .map(|d| scrub(d, &secrets))
+        .map(|d| scrub(d, &index))
         .collect();
     Cow::Owned(LintReport {
         diagnostics,
@@ -81,21 +82,108 @@ pub fn mask(text: &str, spans: &[Span]) -> String {
     out
 }
 
-fn scrub(diagnostic: &Diagnostic, secrets: &[String]) -> Diagnostic {
-    let clean = |text: &str| -> String {
+/// The secrets of a report, indexed by their first bytes so that scrubbing a message
+/// costs time in its length, not in the number of secrets of the whole run.
+struct SecretIndex<'s> {
+    /// Every secret, longest first (the order replacements are made in).
+    secrets: &'s [String],
+    /// Secret indices by their first [`MIN_SECRET_LEN`] bytes.
+    by_prefix: std::collections::HashMap<&'s [u8], Vec<usize>>,
+    /// One bit per pair of first two bytes of a secret: a cheap test before hashing.
+    first_pairs: Vec<u64>,
+    /// Secrets containing a mask character: replacing another secret can create an
+    /// occurrence of these, so they are always tried.
+    always: Vec<usize>,
+}
+
+impl<'s> SecretIndex<'s> {
+    fn new(secrets: &'s [String]) -> Self {
+        let mut by_prefix: std::collections::HashMap<&[u8], Vec<usize>> =
+            std::collections::HashMap::new();
+        let mut always = Vec::new();
+        let mut first_pairs = vec![0u64; 1 << 10];
+        for (index, secret) in secrets.iter().enumerate() {
+            if secret.contains('*') {
+                always.push(index);
+            } else if let Some(prefix) = secret.as_bytes().get(..MIN_SECRET_LEN) {
+                by_prefix.entry(prefix).or_default().push(index);
+                let pair = pair_bit(prefix);
+                if let Some(word) = first_pairs.get_mut(pair / 64) {
+                    *word |= 1 << (pair % 64);
+                }
+            }
+        }
+        SecretIndex {
+            secrets,
+            by_prefix,
+            first_pairs,
+            always,
+        }
+    }
+
+    /// `text` with every secret replaced by [`MASK`], longest secret first.
+    ///
+    /// Only the secrets occurring in `text` (plus those containing `*`, which a
+    /// replacement could create) are replaced in turn: a secret without `*` that is not
+    /// in `text` cannot appear by replacing others, so the result equals replacing every
+    /// secret in order.
+    fn clean(&self, text: &str) -> String {
+        let bytes = text.as_bytes();
+        let mut candidates: Vec<usize> = self.always.clone();
+        for start in 0..bytes.len().saturating_sub(MIN_SECRET_LEN - 1) {
+            let Some(prefix) = bytes.get(start..start + MIN_SECRET_LEN) else {
+                break;
+            };
+            let pair = pair_bit(prefix);
+            let maybe = self
+                .first_pairs
+                .get(pair / 64)
+                .is_some_and(|word| word & (1 << (pair % 64)) != 0);
+            if !maybe {
+                continue;
+            }
+            if let Some(indices) = self.by_prefix.get(prefix) {
+                for &index in indices {
+                    let occurs = self
+                        .secrets
+                        .get(index)
+                        .zip(bytes.get(start..))
+                        .is_some_and(|(secret, rest)| rest.starts_with(secret.as_bytes()));
+                    if occurs {
+                        candidates.push(index);
+                    }
+                }
+            }
+        }
+        if candidates.is_empty() {
+            return text.to_string();
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
         let mut text = text.to_string();
-        for secret in secrets {
+        for secret in candidates.iter().filter_map(|&i| self.secrets.get(i)) {
             if text.contains(secret.as_str()) {
                 text = text.replace(secret.as_str(), MASK);
             }
         }
         text
-    };
+    }
+}
+
+/// The bit of a prefix's first two bytes in [`SecretIndex::first_pairs`].
+fn pair_bit(prefix: &[u8]) -> usize {
+    match prefix {
+        [a, b, ..] => usize::from(*a) << 8 | usize::from(*b),
+        _ => 0,
+    }
+}
+
+fn scrub(diagnostic: &Diagnostic, secrets: &SecretIndex<'_>) -> Diagnostic {
     let mut copy = diagnostic.clone();
-    copy.message = clean(&copy.message);
-    copy.help = copy.help.as_deref().map(clean);
+    copy.message = secrets.clean(&copy.message);
+    copy.help = copy.help.as_deref().map(|help| secrets.clean(help));
     for label in &mut copy.labels {
-        label.message = clean(&label.message);
+        label.message = secrets.clean(&label.message);
     }
     copy
 }
@@ -109,5 +197,42 @@ mod tests {
         assert_eq!(mask("A=secret\nB=é", &[Span::new(2, 8)]), "A=******\nB=é");
         assert_eq!(mask("B=é", &[Span::new(2, 4)]), "B=**");
         assert_eq!(mask("a\nb", &[Span::new(0, 3)]), "*\n*");
+    }
+
+    /// The indexed scrubbing gives exactly what replacing every secret in turn gives,
+    /// also when secrets overlap or contain the mask character.
+    #[test]
+    fn indexed_scrubbing_equals_replacing_every_secret_in_turn() {
+        let mut secrets: Vec<String> = [
+            "hunter2", "unter2x", "abc", "c**d", "bc****", "xyz", "r****",
+        ]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect();
+        secrets.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        let naive = |text: &str| {
+            let mut text = text.to_string();
+            for secret in &secrets {
+                text = text.replace(secret.as_str(), MASK);
+            }
+            text
+        };
+        let index = SecretIndex::new(&secrets);
+        for text in [
+            "password hunter2 in env",
+            "hunter2x and unter2x",
+            "abcd and abc",
+            "ab",
+            "",
+            "xyzabc",
+            "é hunter2 é",
+            "c**d",
+            "xrhunter2",
+        ] {
+            assert_eq!(index.clean(text), naive(text), "{text}");
+        }
+        assert_eq!(index.clean("key hunter2"), "key ****");
+        assert_eq!(index.clean("abcd"), "****d");
+        assert_eq!(index.clean("xrhunter2"), "x****");
     }
 }

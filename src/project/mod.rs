@@ -4,6 +4,7 @@
 //! or re-parse anything.
 
 mod dockerfile;
+mod manifest_index;
 mod python;
 
 use std::collections::{BTreeSet, HashMap};
@@ -141,6 +142,8 @@ pub struct Project {
     /// Every file path the walk saw, read or not, normalized (so rules can ask whether a
     /// `package.json` exists without any I/O).
     inventory: BTreeSet<PathBuf>,
+    /// Cross-manifest lookups, built on first use.
+    kubernetes: std::sync::OnceLock<manifest_index::KubernetesIndex>,
 }
 
 /// Files whose presence says "a build context starts here".
@@ -174,6 +177,7 @@ impl Project {
             python: std::sync::OnceLock::new(),
             by_path,
             inventory,
+            kubernetes: std::sync::OnceLock::new(),
         }
     }
 

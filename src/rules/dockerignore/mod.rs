@@ -39,6 +39,8 @@ pub(crate) struct FilteredContext<'p> {
 /// Every ignore file that filters at least one whole-context copy, once each.
 pub(crate) fn filtered_contexts(project: &Project) -> Vec<FilteredContext<'_>> {
     let mut contexts: Vec<FilteredContext<'_>> = Vec::new();
+    // Index in `contexts` by ignore file, so many services stay linear.
+    let mut by_ignore: std::collections::HashMap<&Path, usize> = Default::default();
     for (dockerfile, model) in project.dockerfiles() {
         let Some((instruction, source)) = model.whole_context_copies().next() else {
             continue;
@@ -47,14 +49,20 @@ pub(crate) fn filtered_contexts(project: &Project) -> Vec<FilteredContext<'_>> {
         let Some((file, ignore)) = context.ignore else {
             continue;
         };
-        match contexts.iter_mut().find(|c| c.file.path() == file.path()) {
+        match by_ignore
+            .get(file.path())
+            .and_then(|&index| contexts.get_mut(index))
+        {
             Some(existing) => existing.copies.push((dockerfile, instruction, source)),
-            None => contexts.push(FilteredContext {
-                file,
-                ignore,
-                dir: context.dir,
-                copies: vec![(dockerfile, instruction, source)],
-            }),
+            None => {
+                by_ignore.insert(file.path(), contexts.len());
+                contexts.push(FilteredContext {
+                    file,
+                    ignore,
+                    dir: context.dir,
+                    copies: vec![(dockerfile, instruction, source)],
+                });
+            }
         }
     }
     contexts

@@ -3,6 +3,8 @@
 //! A project rule: references and definitions usually live in different files. Only
 //! names and keys are compared; no value is ever read.
 
+use std::collections::HashMap;
+
 use crate::engine::{Context, RuleCode, Violation};
 use crate::parse::kubernetes::YamlFileKind;
 use crate::parse::kubernetes::{
@@ -246,6 +248,14 @@ pub(crate) fn check(project: &Project, cx: &mut Context) {
         return;
     }
     let definitions = definitions(project);
+    // Definitions by kind and name, in project order, so each reference is one lookup.
+    let mut by_name: HashMap<(RefKind, &str), Vec<&Definition<'_>>> = HashMap::new();
+    for definition in &definitions {
+        by_name
+            .entry((definition.kind, definition.name.value.as_str()))
+            .or_default()
+            .push(definition);
+    }
     let any_of = |kind: RefKind| definitions.iter().any(|d| d.kind == kind);
     let (any_secret, any_config_map) = (any_of(RefKind::Secret), any_of(RefKind::ConfigMap));
     for (file, manifests) in project.manifests() {
@@ -257,13 +267,13 @@ pub(crate) fn check(project: &Project, cx: &mut Context) {
             if !checked || reference.name.value.contains(['$', '{']) {
                 continue;
             }
-            let candidates: Vec<&Definition<'_>> = definitions
+            let candidates: Vec<&Definition<'_>> = by_name
+                .get(&(reference.kind, reference.name.value.as_str()))
+                .map(Vec::as_slice)
+                .unwrap_or_default()
                 .iter()
-                .filter(|d| {
-                    d.kind == reference.kind
-                        && d.name.value == reference.name.value
-                        && same_namespace(d.object, object)
-                })
+                .copied()
+                .filter(|d| same_namespace(d.object, object))
                 .collect();
             let violation = |key: Option<&str>| DanglingSecretRef {
                 kind: reference.kind,

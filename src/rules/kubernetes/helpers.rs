@@ -19,8 +19,7 @@
 
 use crate::parse::command::{Invocation, Value, parse_invocation};
 use crate::parse::kubernetes::{
-    Container, ContainerRole, HorizontalPodAutoscaler, Object, ObjectBody, PodSpec, Workload,
-    WorkloadKind,
+    Container, ContainerRole, HorizontalPodAutoscaler, Object, PodSpec, Workload, WorkloadKind,
 };
 use crate::parse::shell::{Word, shell_command_string};
 use crate::project::Project;
@@ -262,11 +261,9 @@ pub(crate) struct ScalingBy<'p> {
 /// `workload` (same kind and name, compatible namespace).
 pub(crate) fn autoscaler_for<'p>(project: &'p Project, workload: &Object) -> Option<ScalingBy<'p>> {
     let name = workload.name.as_ref()?;
-    project.manifests().find_map(|(file, manifests)| {
-        manifests.objects.iter().find_map(|object| {
-            let ObjectBody::HorizontalPodAutoscaler(hpa) = &object.body else {
-                return None;
-            };
+    project
+        .autoscalers_targeting(&workload.kind.value, &name.value)
+        .find_map(|(file, object, hpa)| {
             let targets = hpa
                 .target_kind
                 .as_ref()
@@ -278,7 +275,6 @@ pub(crate) fn autoscaler_for<'p>(project: &'p Project, workload: &Object) -> Opt
                 && same_namespace(object, workload);
             targets.then_some(ScalingBy { file, object, hpa })
         })
-    })
 }
 
 /// How many pods a workload may run at once, and what says so.

@@ -3,7 +3,7 @@
 //! A project rule: the PodDisruptionBudget and the autoscaler usually live in other files.
 
 use crate::engine::{Context, RuleCode, Violation};
-use crate::parse::kubernetes::{Labels, ObjectBody, WorkloadKind};
+use crate::parse::kubernetes::{Labels, WorkloadKind};
 use crate::project::Project;
 
 use super::helpers::{multiple_replicas, same_namespace, workloads};
@@ -63,18 +63,16 @@ pub(crate) fn check(project: &Project, cx: &mut Context) {
             let Some(template) = &workload.workload.template else {
                 continue;
             };
-            let covered = project.manifests().any(|(_, other)| {
-                other.objects.iter().any(|object| {
-                    let ObjectBody::PodDisruptionBudget(pdb) = &object.body else {
-                        return false;
-                    };
-                    same_namespace(object, workload.object)
-                        && pdb
-                            .selector
-                            .as_ref()
-                            .is_some_and(|s| s.matches(&template.labels))
-                })
-            });
+            let covered =
+                project
+                    .disruption_budgets_selecting(&template.labels)
+                    .any(|(_, object, pdb)| {
+                        same_namespace(object, workload.object)
+                            && pdb
+                                .selector
+                                .as_ref()
+                                .is_some_and(|s| s.matches(&template.labels))
+                    });
             if covered {
                 continue;
             }

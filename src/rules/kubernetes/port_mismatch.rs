@@ -2,9 +2,7 @@
 
 use crate::engine::{Context, RuleCode, Violation};
 use crate::parse::command::{BindAddress, Invocation};
-use crate::parse::kubernetes::{
-    Container, ContainerRole, Object, ObjectBody, PortRef, ProbeKind, Service,
-};
+use crate::parse::kubernetes::{Container, ContainerRole, Object, PortRef, ProbeKind, Service};
 use crate::project::Project;
 use crate::source::SourceFile;
 use crate::span::Span;
@@ -274,28 +272,23 @@ pub(crate) fn check(project: &Project, cx: &mut Context) {
             let Some(template) = &workload.workload.template else {
                 continue;
             };
-            for (service_file, service_manifests) in project.manifests() {
-                for object in &service_manifests.objects {
-                    let ObjectBody::Service(service) = &object.body else {
-                        continue;
-                    };
-                    let selects = service
-                        .selector
-                        .as_ref()
-                        .is_some_and(|s| s.selects(&template.labels));
-                    if !selects || !same_namespace(object, workload.object) {
-                        continue;
-                    }
-                    check_service(
-                        service_file,
-                        object,
-                        service,
-                        file,
-                        &workload,
-                        &containers,
-                        cx,
-                    );
+            for (service_file, object, service) in project.services_selecting(&template.labels) {
+                let selects = service
+                    .selector
+                    .as_ref()
+                    .is_some_and(|s| s.selects(&template.labels));
+                if !selects || !same_namespace(object, workload.object) {
+                    continue;
                 }
+                check_service(
+                    service_file,
+                    object,
+                    service,
+                    file,
+                    &workload,
+                    &containers,
+                    cx,
+                );
             }
         }
     }
