@@ -6,6 +6,7 @@
 pub mod compose;
 pub mod dockerfile;
 pub mod dockerignore;
+pub mod gunicorn;
 pub mod kubernetes;
 pub(crate) mod migrations;
 pub(crate) mod secrets;
@@ -45,6 +46,7 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::DI004, Check::Project(dockerignore::reinclude_secret::check)),
     // gunicorn.conf.py
     (RuleCode::GU000, Check::GunicornSyntax),
+    (RuleCode::GU001, Check::Python(gunicorn::reload_enabled::check)),
     // Python (pydantic settings and all parsed modules)
     (RuleCode::PS000, Check::Syntax(FileKind::Python)),
     // Kubernetes
