@@ -47,6 +47,7 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     // gunicorn.conf.py
     (RuleCode::GU000, Check::GunicornSyntax),
     (RuleCode::GU001, Check::Python(gunicorn::reload_enabled::check)),
+    (RuleCode::GU008, Check::Python(gunicorn::unknown_setting::check)),
     // Python (pydantic settings and all parsed modules)
     (RuleCode::PS000, Check::Syntax(FileKind::Python)),
     // Kubernetes

@@ -1,6 +1,7 @@
 //! Rules for gunicorn configuration files (`gunicorn.conf.py`).
 
 pub mod reload_enabled;
+pub mod unknown_setting;
 
 use crate::parse::python::gunicorn::GunicornConfig;
 use crate::project::{PythonFile, PythonRole};
