@@ -47,7 +47,9 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     // gunicorn.conf.py
     (RuleCode::GU000, Check::GunicornSyntax),
     (RuleCode::GU001, Check::Python(gunicorn::reload_enabled::check)),
+    (RuleCode::GU005, Check::Python(gunicorn::recycling_without_jitter::check)),
     (RuleCode::GU008, Check::Python(gunicorn::unknown_setting::check)),
+    (RuleCode::GU009, Check::Python(gunicorn::graceful_timeout_short::check)),
     // Python (pydantic settings and all parsed modules)
     (RuleCode::PS000, Check::Syntax(FileKind::Python)),
     // Kubernetes

@@ -1,5 +1,7 @@
 //! Rules for gunicorn configuration files (`gunicorn.conf.py`).
 
+pub mod graceful_timeout_short;
+pub mod recycling_without_jitter;
 pub mod reload_enabled;
 pub mod unknown_setting;
 
