@@ -47,6 +47,7 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     // gunicorn.conf.py
     (RuleCode::GU000, Check::GunicornSyntax),
     (RuleCode::GU001, Check::Python(gunicorn::reload_enabled::check)),
+    (RuleCode::GU003, Check::Python(gunicorn::cpu_formula_workers::check)),
     (RuleCode::GU005, Check::Python(gunicorn::recycling_without_jitter::check)),
     (RuleCode::GU008, Check::Python(gunicorn::unknown_setting::check)),
     (RuleCode::GU009, Check::Python(gunicorn::graceful_timeout_short::check)),

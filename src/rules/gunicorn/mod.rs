@@ -1,5 +1,6 @@
 //! Rules for gunicorn configuration files (`gunicorn.conf.py`).
 
+pub mod cpu_formula_workers;
 pub mod graceful_timeout_short;
 pub mod recycling_without_jitter;
 pub mod reload_enabled;
