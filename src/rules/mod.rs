@@ -48,6 +48,7 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::GU000, Check::GunicornSyntax),
     (RuleCode::GU001, Check::Python(gunicorn::reload_enabled::check)),
     (RuleCode::GU003, Check::Python(gunicorn::cpu_formula_workers::check)),
+    (RuleCode::GU004, Check::Python(gunicorn::no_worker_recycling::check)),
     (RuleCode::GU005, Check::Python(gunicorn::recycling_without_jitter::check)),
     (RuleCode::GU008, Check::Python(gunicorn::unknown_setting::check)),
     (RuleCode::GU009, Check::Python(gunicorn::graceful_timeout_short::check)),

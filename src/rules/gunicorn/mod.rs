@@ -2,6 +2,7 @@
 
 pub mod cpu_formula_workers;
 pub mod graceful_timeout_short;
+pub mod no_worker_recycling;
 pub mod recycling_without_jitter;
 pub mod reload_enabled;
 pub mod unknown_setting;
