@@ -6,6 +6,7 @@
 pub mod compose;
 pub mod dockerfile;
 pub mod dockerignore;
+pub mod gunicorn;
 pub mod kubernetes;
 pub(crate) mod migrations;
 pub(crate) mod secrets;
@@ -45,6 +46,12 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::DI004, Check::Project(dockerignore::reinclude_secret::check)),
     // gunicorn.conf.py
     (RuleCode::GU000, Check::GunicornSyntax),
+    (RuleCode::GU001, Check::Python(gunicorn::reload_enabled::check)),
+    (RuleCode::GU003, Check::Python(gunicorn::cpu_formula_workers::check)),
+    (RuleCode::GU004, Check::Python(gunicorn::no_worker_recycling::check)),
+    (RuleCode::GU005, Check::Python(gunicorn::recycling_without_jitter::check)),
+    (RuleCode::GU008, Check::Python(gunicorn::unknown_setting::check)),
+    (RuleCode::GU009, Check::Python(gunicorn::graceful_timeout_short::check)),
     // Python (pydantic settings and all parsed modules)
     (RuleCode::PS000, Check::Syntax(FileKind::Python)),
     // Kubernetes
