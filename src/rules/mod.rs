@@ -9,6 +9,7 @@ pub mod dockerignore;
 pub mod kubernetes;
 pub(crate) mod migrations;
 pub(crate) mod secrets;
+pub mod settings;
 pub mod systemd;
 
 use crate::engine::{Check, RuleCode};
@@ -47,6 +48,7 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::GU000, Check::GunicornSyntax),
     // Python (pydantic settings and all parsed modules)
     (RuleCode::PS000, Check::Syntax(FileKind::Python)),
+    (RuleCode::PS007, Check::Project(settings::pydantic_v1_settings_import::check)),
     // Kubernetes
     (RuleCode::K8S000, Check::Syntax(FileKind::Yaml)),
     (RuleCode::K8S001, Check::Kubernetes(kubernetes::missing_liveness_probe::check)),
