@@ -48,7 +48,10 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::GU000, Check::GunicornSyntax),
     // Python (pydantic settings and all parsed modules)
     (RuleCode::PS000, Check::Syntax(FileKind::Python)),
+    (RuleCode::PS001, Check::Project(settings::str_typed_dsn::check)),
+    (RuleCode::PS005, Check::Project(settings::debug_defaults_true::check)),
     (RuleCode::PS007, Check::Project(settings::pydantic_v1_settings_import::check)),
+    (RuleCode::PS008, Check::Project(settings::empty_default_dsn::check)),
     // Kubernetes
     (RuleCode::K8S000, Check::Syntax(FileKind::Yaml)),
     (RuleCode::K8S001, Check::Kubernetes(kubernetes::missing_liveness_probe::check)),
