@@ -49,6 +49,9 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     // Python (pydantic settings and all parsed modules)
     (RuleCode::PS000, Check::Syntax(FileKind::Python)),
     (RuleCode::PS001, Check::Project(settings::str_typed_dsn::check)),
+    (RuleCode::PS002, Check::Project(settings::str_typed_secret::check)),
+    (RuleCode::PS003, Check::Project(settings::hardcoded_secret_default::check)),
+    (RuleCode::PS004, Check::Project(settings::unconstrained_environment::check)),
     (RuleCode::PS005, Check::Project(settings::debug_defaults_true::check)),
     (RuleCode::PS007, Check::Project(settings::pydantic_v1_settings_import::check)),
     (RuleCode::PS008, Check::Project(settings::empty_default_dsn::check)),

@@ -3,8 +3,11 @@
 
 pub mod debug_defaults_true;
 pub mod empty_default_dsn;
+pub mod hardcoded_secret_default;
 pub mod pydantic_v1_settings_import;
 pub mod str_typed_dsn;
+pub mod str_typed_secret;
+pub mod unconstrained_environment;
 
 use crate::parse::python::settings::SettingsField;
 use crate::project::{Project, PythonRole};
