@@ -10,6 +10,7 @@ pub mod gunicorn;
 pub mod kubernetes;
 pub(crate) mod migrations;
 pub(crate) mod secrets;
+pub mod settings;
 pub mod systemd;
 
 use crate::engine::{Check, RuleCode};
@@ -54,6 +55,13 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::GU009, Check::Python(gunicorn::graceful_timeout_short::check)),
     // Python (pydantic settings and all parsed modules)
     (RuleCode::PS000, Check::Syntax(FileKind::Python)),
+    (RuleCode::PS001, Check::Project(settings::str_typed_dsn::check)),
+    (RuleCode::PS002, Check::Project(settings::str_typed_secret::check)),
+    (RuleCode::PS003, Check::Project(settings::hardcoded_secret_default::check)),
+    (RuleCode::PS004, Check::Project(settings::unconstrained_environment::check)),
+    (RuleCode::PS005, Check::Project(settings::debug_defaults_true::check)),
+    (RuleCode::PS007, Check::Project(settings::pydantic_v1_settings_import::check)),
+    (RuleCode::PS008, Check::Project(settings::empty_default_dsn::check)),
     // Kubernetes
     (RuleCode::K8S000, Check::Syntax(FileKind::Yaml)),
     (RuleCode::K8S001, Check::Kubernetes(kubernetes::missing_liveness_probe::check)),
