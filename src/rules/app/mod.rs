@@ -1,0 +1,4 @@
+//! FastAPI / ASGI application code rules (FA).
+
+pub mod modules;
+pub mod on_event_deprecated;
