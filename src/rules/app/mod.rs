@@ -1,4 +1,5 @@
 //! FastAPI / ASGI application code rules (FA).
 
+pub mod blocking_call_in_async;
 pub mod modules;
 pub mod on_event_deprecated;
