@@ -1,5 +1,6 @@
 //! FastAPI / ASGI application code rules (FA).
 
 pub mod blocking_call_in_async;
+pub mod lifespan_without_cleanup;
 pub mod modules;
 pub mod on_event_deprecated;
