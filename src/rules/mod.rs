@@ -51,6 +51,7 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     // FastAPI / ASGI app code
     (RuleCode::FA001, Check::Project(app::on_event_deprecated::check)),
     (RuleCode::FA002, Check::Project(app::blocking_call_in_async::check)),
+    (RuleCode::FA003, Check::Project(app::health_endpoint_touches_dependencies::check)),
     (RuleCode::FA004, Check::Project(app::lifespan_without_cleanup::check)),
     // Kubernetes
     (RuleCode::K8S000, Check::Syntax(FileKind::Yaml)),
