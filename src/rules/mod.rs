@@ -3,6 +3,7 @@
 //! Each rule lives in its own file under the kind's module; its metadata and
 //! documentation live in `rules/<kind>/<CODE>-<name>.md`.
 
+pub mod app;
 pub mod compose;
 pub mod dockerfile;
 pub mod dockerignore;
@@ -62,6 +63,11 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::PS005, Check::Project(settings::debug_defaults_true::check)),
     (RuleCode::PS007, Check::Project(settings::pydantic_v1_settings_import::check)),
     (RuleCode::PS008, Check::Project(settings::empty_default_dsn::check)),
+    // FastAPI / ASGI app code
+    (RuleCode::FA001, Check::Project(app::on_event_deprecated::check)),
+    (RuleCode::FA002, Check::Project(app::blocking_call_in_async::check)),
+    (RuleCode::FA003, Check::Project(app::health_endpoint_touches_dependencies::check)),
+    (RuleCode::FA004, Check::Project(app::lifespan_without_cleanup::check)),
     // Kubernetes
     (RuleCode::K8S000, Check::Syntax(FileKind::Yaml)),
     (RuleCode::K8S001, Check::Kubernetes(kubernetes::missing_liveness_probe::check)),
