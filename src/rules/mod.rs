@@ -3,6 +3,7 @@
 //! Each rule lives in its own file under the kind's module; its metadata and
 //! documentation live in `rules/<kind>/<CODE>-<name>.md`.
 
+pub mod app;
 pub mod compose;
 pub mod dockerfile;
 pub mod dockerignore;
@@ -47,6 +48,8 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::GU000, Check::GunicornSyntax),
     // Python (pydantic settings and all parsed modules)
     (RuleCode::PS000, Check::Syntax(FileKind::Python)),
+    // FastAPI / ASGI app code
+    (RuleCode::FA007, Check::Project(app::sync_driver_in_async_engine::check)),
     // Kubernetes
     (RuleCode::K8S000, Check::Syntax(FileKind::Yaml)),
     (RuleCode::K8S001, Check::Kubernetes(kubernetes::missing_liveness_probe::check)),
