@@ -49,6 +49,7 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     // Python (pydantic settings and all parsed modules)
     (RuleCode::PS000, Check::Syntax(FileKind::Python)),
     // FastAPI / ASGI app code
+    (RuleCode::FA005, Check::Project(app::import_time_pool::check)),
     (RuleCode::FA006, Check::Project(app::engine_pool_defaults::check)),
     (RuleCode::FA007, Check::Project(app::sync_driver_in_async_engine::check)),
     // Kubernetes

@@ -1,6 +1,7 @@
 //! Rules over the FastAPI/Starlette application code (the app model).
 
 pub mod engine_pool_defaults;
+pub mod import_time_pool;
 pub mod sync_driver_in_async_engine;
 
 use crate::project::{Project, PythonRole};
