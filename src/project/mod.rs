@@ -207,16 +207,28 @@ impl Project {
         })
     }
 
+    /// The source files of the modules the Python models are built from, indexed like the
+    /// models' module numbers (`SettingsClass::module`, `PoolCreation::module`, ...).
+    pub fn python_module_files(&self) -> Vec<&SourceFile> {
+        self.python_modules().map(|(source, _)| source).collect()
+    }
+
+    /// Parsed application modules (not gunicorn configs), in model order.
+    fn python_modules(
+        &self,
+    ) -> impl Iterator<Item = (&SourceFile, &crate::parse::python::PythonModule)> {
+        self.python_files()
+            .filter(|(_, file)| file.role == PythonRole::Module)
+            .filter_map(|(source, file)| Some((source, file.module.as_deref()?)))
+    }
+
     /// The settings and application models of every parsed application module (built
     /// once, on first use).
     pub fn python(&self) -> &PythonProject {
         self.python.get_or_init(|| {
             let modules: Vec<(String, &crate::parse::python::PythonModule)> = self
-                .python_files()
-                .filter(|(_, file)| file.role == PythonRole::Module)
-                .filter_map(|(source, file)| {
-                    Some((module_name(source.path()), file.module.as_deref()?))
-                })
+                .python_modules()
+                .map(|(source, module)| (module_name(source.path()), module))
                 .collect();
             PythonProject::build(&modules)
         })

@@ -68,6 +68,9 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::FA002, Check::Project(app::blocking_call_in_async::check)),
     (RuleCode::FA003, Check::Project(app::health_endpoint_touches_dependencies::check)),
     (RuleCode::FA004, Check::Project(app::lifespan_without_cleanup::check)),
+    (RuleCode::FA005, Check::Project(app::import_time_pool::check)),
+    (RuleCode::FA006, Check::Project(app::engine_pool_defaults::check)),
+    (RuleCode::FA007, Check::Project(app::sync_driver_in_async_engine::check)),
     // Kubernetes
     (RuleCode::K8S000, Check::Syntax(FileKind::Yaml)),
     (RuleCode::K8S001, Check::Kubernetes(kubernetes::missing_liveness_probe::check)),

@@ -180,6 +180,8 @@ pub struct PoolCreation {
     /// `max_size`, `max_connections`, ...), evaluated; `settings.X` reads the settings
     /// model's default for field `X`.
     pub arguments: Vec<(String, Evaluated)>,
+    /// Whether the call unpacks keywords (`**options`), so other arguments may be set.
+    pub unpacked_keywords: bool,
     /// Where it runs.
     pub site: CreationSite,
     /// The call.
@@ -1175,6 +1177,7 @@ fn pool_creation(
         factory,
         url,
         arguments,
+        unpacked_keywords: call.arguments.keywords.iter().any(|k| k.arg.is_none()),
         site,
         span: span_of(call),
     })
@@ -1477,6 +1480,14 @@ settings = Settings()
             pool.url.as_ref().map(|u| u.value.clone()),
             Some(Value::Str("postgresql://db/app".into()))
         );
+    }
+
+    #[test]
+    fn pool_with_unpacked_keywords() {
+        let text = "from sqlalchemy import create_engine\nengine = create_engine(\"sqlite://\", **options)\nother = create_engine(\"sqlite://\")\n";
+        let model = build(&[("db", text)], false);
+        assert!(model.pools[0].unpacked_keywords);
+        assert!(!model.pools[1].unpacked_keywords);
     }
 
     #[test]

@@ -5,8 +5,6 @@ use crate::engine::{Context, RuleCode, Violation};
 use crate::parse::python::app::{Call, FunctionFacts};
 use crate::project::Project;
 
-use super::modules::module_files;
-
 /// A blocking call inside an `async def`.
 struct BlockingCallInAsync {
     /// The resolved callee (`time.sleep`).
@@ -98,7 +96,7 @@ fn is_offloaded(function: &FunctionFacts, call: &Call) -> bool {
 
 /// Reports blocking calls in the body of every `async def`.
 pub fn check(project: &Project, cx: &mut Context) {
-    let files = module_files(project);
+    let files = project.python_module_files();
     let app = &project.python().app;
     for (index, function) in app.functions.iter().enumerate() {
         if !function.is_async {

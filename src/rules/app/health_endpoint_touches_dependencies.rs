@@ -5,8 +5,6 @@ use std::collections::HashSet;
 use crate::engine::{Context, RuleCode, Violation};
 use crate::project::Project;
 
-use super::modules::module_files;
-
 /// A liveness-style endpoint reaches a database or cache.
 struct HealthEndpointTouchesDependencies {
     /// The route's path as served.
@@ -51,7 +49,7 @@ fn is_liveness_path(path: &str) -> bool {
 
 /// Reports liveness-named routes whose handler reaches storage.
 pub fn check(project: &Project, cx: &mut Context) {
-    let files = module_files(project);
+    let files = project.python_module_files();
     let app = &project.python().app;
     let mut seen = HashSet::new();
     for route in &app.routes {

@@ -4,8 +4,6 @@ use crate::engine::{Context, RuleCode, Violation};
 use crate::parse::python::app::{AppModel, CreationSite, LifespanFacts};
 use crate::project::Project;
 
-use super::modules::module_files;
-
 /// A lifespan creates a pool or client before `yield` and closes nothing after it.
 struct LifespanWithoutCleanup {
     /// The factory called (`asyncpg.create_pool`).
@@ -83,7 +81,7 @@ fn may_clean_up(app: &AppModel, module: usize, lifespan: &LifespanFacts) -> bool
 
 /// Reports pools created before the `yield` of a lifespan that closes nothing after it.
 pub fn check(project: &Project, cx: &mut Context) {
-    let files = module_files(project);
+    let files = project.python_module_files();
     let app = &project.python().app;
     for pool in &app.pools {
         let CreationSite::Lifespan(index) = pool.site else {

@@ -1,7 +1,9 @@
-//! FastAPI / ASGI application code rules (FA).
+//! FastAPI / ASGI application code rules (FA), over the project's app model.
 
 pub mod blocking_call_in_async;
+pub mod engine_pool_defaults;
 pub mod health_endpoint_touches_dependencies;
+pub mod import_time_pool;
 pub mod lifespan_without_cleanup;
-pub mod modules;
 pub mod on_event_deprecated;
+pub mod sync_driver_in_async_engine;

@@ -4,8 +4,6 @@ use crate::engine::{Context, RuleCode, Violation};
 use crate::parse::python::app::EventRegistration;
 use crate::project::Project;
 
-use super::modules::module_files;
-
 /// A startup/shutdown handler registered with the deprecated event API.
 struct OnEventDeprecated {
     /// `startup` or `shutdown`.
@@ -40,7 +38,7 @@ impl Violation for OnEventDeprecated {
 
 /// Reports every `on_event` decorator and `add_event_handler` call.
 pub fn check(project: &Project, cx: &mut Context) {
-    let files = module_files(project);
+    let files = project.python_module_files();
     for handler in &project.python().app.event_handlers {
         let Some(file) = files.get(handler.module) else {
             continue;

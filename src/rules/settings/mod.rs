@@ -10,18 +10,8 @@ pub mod str_typed_secret;
 pub mod unconstrained_environment;
 
 use crate::parse::python::settings::SettingsField;
-use crate::project::{Project, PythonRole};
+use crate::project::Project;
 use crate::source::SourceFile;
-
-/// The source file of every module the settings model was built from, in the model's
-/// module order (`SettingsClass::module` indexes this list).
-pub(crate) fn module_files(project: &Project) -> Vec<&SourceFile> {
-    project
-        .python_files()
-        .filter(|(_, file)| file.role == PythonRole::Module && file.module.is_some())
-        .map(|(source, _)| source)
-        .collect()
-}
 
 /// Services whose connection URL a `<service>_url` field holds (`database_url`,
 /// `redis_url`, `broker_url`).
@@ -60,7 +50,7 @@ pub(crate) fn is_dsn_name(name: &str) -> bool {
 /// Every field declared by a settings class of the project, with the file that declares
 /// it (inherited fields are reported once, where they are written).
 pub(crate) fn declared_fields(project: &Project) -> Vec<(&SourceFile, &SettingsField)> {
-    let files = module_files(project);
+    let files = project.python_module_files();
     let mut fields = Vec::new();
     for class in &project.python().settings.classes {
         let Some(file) = files.get(class.module) else {

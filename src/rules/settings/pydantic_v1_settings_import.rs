@@ -1,6 +1,5 @@
 //! PS007: see rules/settings/PS007-pydantic-v1-settings-import.md
 
-use super::module_files;
 use crate::engine::{Context, RuleCode, Violation};
 use crate::project::Project;
 
@@ -26,7 +25,7 @@ impl Violation for PydanticV1SettingsImport {
 }
 
 pub(crate) fn check(project: &Project, cx: &mut Context) {
-    let files = module_files(project);
+    let files = project.python_module_files();
     for import in &project.python().settings.v1_imports {
         if let Some(file) = files.get(import.module) {
             cx.report_in(file, PydanticV1SettingsImport, import.span);
