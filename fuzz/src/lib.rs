@@ -1,5 +1,6 @@
 //! Invariants shared by the fuzz targets: every span lies inside the text and on UTF-8
-//! character boundaries, and linting is deterministic and never reaches the panic net.
+//! character boundaries, line and column agree with the span, and linting is
+//! deterministic and never reaches the panic net.
 
 use std::path::Path;
 
@@ -39,6 +40,9 @@ pub fn check_pipeline(name: &str, bytes: &[u8]) {
             .file(&diagnostic.location.path)
             .expect("a diagnostic names a linted file");
         check_span(file.text(), diagnostic.location.span, diagnostic.code.as_str());
+        let location = &diagnostic.location;
+        assert_eq!(location.start, file.line_col(location.span.start), "start line:column");
+        assert_eq!(location.end, file.line_col(location.span.end), "end line:column");
         for label in &diagnostic.labels {
             if let Some(file) = first.file(&label.location.path) {
                 check_span(file.text(), label.location.span, "label");
