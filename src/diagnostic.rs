@@ -12,6 +12,7 @@ use crate::span::{LineCol, Span};
 /// How bad a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Severity {
     /// Hygiene or best practice.
     Info,

@@ -215,6 +215,7 @@ fn error_path(error: &ignore::Error) -> Option<PathBuf> {
 
 /// The outcome of reading one file.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum ReadOutcome {
     /// Decoded text (with a decoding issue to report, if any).
     Source(SourceFile, Option<DecodeIssue>),

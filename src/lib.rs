@@ -15,12 +15,35 @@
 //! let syntax = report.diagnostics.iter().find(|d| d.code.as_str() == "DF000");
 //! assert_eq!(syntax.map(|d| d.location.start.line), Some(2));
 //! ```
+//!
+//! # Entry points
+//!
+//! - [`Linter`]: one-shot runs over text in memory ([`Linter::lint_sources`]), over files
+//!   and directories on disk ([`Linter::lint_paths`]), or over bytes
+//!   ([`Linter::lint_bytes`]); each gives a [`LintReport`].
+//! - [`Workspace`]: a project held open while its files change (editors): open documents
+//!   overlay the disk, findings and suppression actions per file, rule docs.
+//! - [`config`]: reading `deploylint.toml` / `pyproject.toml` into [`Settings`];
+//!   [`output`]: rendering a report as text, JSON, SARIF and other formats.
+//!
+//! # Features
+//!
+//! - `cli` (default): the `deploylint` command and its terminal dependencies.
+//! - `parallel` (default): files are parsed and linted on all cores.
+//! - `lsp` (default): the language server, module `lsp` (`deploylint lsp`).
+//!
+//! With `default-features = false` the library has no terminal, command-line or
+//! language-server dependency.
+
+#![warn(missing_docs)]
 
 pub mod baseline;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod engine;
+#[cfg(feature = "lsp")]
+pub mod lsp;
 pub mod output;
 pub mod parse;
 pub mod project;
@@ -28,8 +51,9 @@ pub mod rules;
 pub mod source;
 pub mod span;
 pub mod suppress;
+pub mod workspace;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 pub use config::Settings;
@@ -38,6 +62,7 @@ pub use discover::{IoProblem, Note};
 pub use engine::{RULES, RuleCode, RuleMeta};
 pub use source::{FileKind, SourceFile};
 pub use span::Span;
+pub use workspace::Workspace;
 
 use discover::ReadOutcome;
 use engine::run::{Input, run};
@@ -134,6 +159,18 @@ impl Linter {
     }
 
     /// Lints files already in memory (editor buffers, stdin, tests) as one project.
+    ///
+    /// ```
+    /// use deploylint::{FileKind, Linter, Settings, SourceFile};
+    ///
+    /// let files = vec![
+    ///     SourceFile::new("svc/Dockerfile", FileKind::Dockerfile, "FROM python:3.12-slim\nCOPY . .\n"),
+    ///     SourceFile::new("svc/.dockerignore", FileKind::DockerIgnore, ".env\n.git\n"),
+    /// ];
+    /// let report = Linter::new(Settings::default()).lint_sources(files);
+    /// // The .dockerignore beside the Dockerfile filters its context: no DI001.
+    /// assert!(!report.diagnostics.iter().any(|d| d.code.as_str() == "DI001"));
+    /// ```
     pub fn lint_sources(&self, sources: Vec<SourceFile>) -> LintReport {
         let inputs = sources
             .into_iter()
@@ -147,8 +184,32 @@ impl Linter {
 
     /// Walks `paths` (files or directories), reads every file the linter knows, and
     /// lints them all as one project.
+    ///
+    /// ```
+    /// use deploylint::{Linter, Settings, Severity};
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// std::fs::write(dir.path().join("Dockerfile"), "FROM python:3.12-slim\nRUNN x\n")?;
+    /// let mut report = Linter::new(Settings::default()).lint_paths(&[dir.path().to_path_buf()]);
+    /// report.relativize(dir.path());
+    /// let finding = &report.diagnostics[0];
+    /// assert_eq!(finding.path().to_str(), Some("Dockerfile"));
+    /// assert_eq!(report.exit_code(Severity::Warning), 1);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn lint_paths(&self, paths: &[PathBuf]) -> LintReport {
-        let found = discover::discover(paths);
+        self.lint_paths_overlaid(paths, &BTreeMap::new())
+    }
+
+    /// [`Self::lint_paths`], with the texts of `overlay` (editor buffers, by path) read
+    /// instead of the files on disk; overlay files the walk did not find (unsaved new
+    /// files) are linted too, unless excluded.
+    pub(crate) fn lint_paths_overlaid(
+        &self,
+        paths: &[PathBuf],
+        overlay: &BTreeMap<PathBuf, String>,
+    ) -> LintReport {
+        let mut found = discover::discover(paths);
         let mut inputs = Vec::new();
         let mut notes: Vec<Note> = found
             .notes
@@ -156,8 +217,30 @@ impl Linter {
             .filter(|note| !self.settings.is_excluded(&note.path))
             .collect();
         let mut problems = found.problems;
+        // `found.files` is sorted: open documents the walk did not see are added after.
+        let unseen: Vec<(PathBuf, FileKind)> = overlay
+            .keys()
+            .filter(|path| {
+                found
+                    .files
+                    .binary_search_by(|(known, _)| known.cmp(path))
+                    .is_err()
+            })
+            .filter_map(|path| FileKind::detect(path).map(|kind| (path.clone(), kind)))
+            .collect();
+        for (path, kind) in unseen {
+            found.inventory.insert(path.clone());
+            found.files.push((path, kind));
+        }
         for (path, kind) in &found.files {
             if self.settings.is_excluded(path) {
+                continue;
+            }
+            if let Some(text) = overlay.get(path) {
+                inputs.push(Input {
+                    source: SourceFile::new(path.clone(), *kind, text.clone()),
+                    decode_issue: None,
+                });
                 continue;
             }
             match discover::read_file(path, *kind, self.settings.max_file_size) {
@@ -172,7 +255,18 @@ impl Linter {
         self.lint_inputs(inputs, found.inventory, notes, problems)
     }
 
-    /// Lints bytes read from somewhere else (stdin) as the file `path`.
+    /// Lints bytes read from somewhere else (stdin) as the file `path`; its name decides
+    /// its kind, and files of no known kind give an empty report with a note.
+    ///
+    /// ```
+    /// use std::path::Path;
+    /// use deploylint::{Linter, Settings};
+    ///
+    /// let linter = Linter::new(Settings::default());
+    /// let report = linter.lint_bytes(Path::new("Dockerfile"), b"\xEF\xBB\xBFRUNN x\n");
+    /// assert_eq!(report.diagnostics[0].code.as_str(), "DF000");
+    /// assert!(linter.lint_bytes(Path::new("notes.txt"), b"x").notes.len() == 1);
+    /// ```
     pub fn lint_bytes(&self, path: &Path, bytes: &[u8]) -> LintReport {
         let Some(kind) = FileKind::detect(path) else {
             return LintReport {

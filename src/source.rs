@@ -14,9 +14,14 @@ pub enum FileKind {
     DockerIgnore,
     /// A shell script (`*.sh`, `docker-entrypoint`), read when a Dockerfile runs it.
     ShellScript,
+    /// A Python file (`*.py`): gunicorn configs and application code.
+    Python,
     /// A YAML file (`*.yaml`, `*.yml`): Kubernetes manifests are linted, other YAML
     /// (Helm templates, CI workflows, values files) is recognised and left alone.
     Yaml,
+    /// A systemd unit (`*.service`; `*.socket` and `*.timer` are read for their syntax
+    /// only).
+    SystemdUnit,
 }
 
 impl FileKind {
@@ -41,8 +46,14 @@ impl FileKind {
         if lower.ends_with(".sh") || lower == "docker-entrypoint" || lower == "entrypoint" {
             return Some(FileKind::ShellScript);
         }
+        if lower.ends_with(".py") {
+            return Some(FileKind::Python);
+        }
         if lower.ends_with(".yaml") || lower.ends_with(".yml") {
             return Some(FileKind::Yaml);
+        }
+        if lower.ends_with(".service") || lower.ends_with(".socket") || lower.ends_with(".timer") {
+            return Some(FileKind::SystemdUnit);
         }
         None
     }
@@ -54,6 +65,8 @@ impl FileKind {
             FileKind::DockerIgnore => "DI",
             FileKind::ShellScript => "SH",
             FileKind::Yaml => "K8S",
+            FileKind::Python => "PS",
+            FileKind::SystemdUnit => "SD",
         }
     }
 
@@ -64,12 +77,15 @@ impl FileKind {
             FileKind::DockerIgnore => "dockerignore",
             FileKind::ShellScript => "shell",
             FileKind::Yaml => "yaml",
+            FileKind::Python => "python",
+            FileKind::SystemdUnit => "systemd",
         }
     }
 }
 
 /// A problem met while turning a file's bytes into text.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DecodeIssue {
     /// The bytes were not valid UTF-8; the text was decoded lossily. `offset` is the first
     /// bad byte in the original bytes (and, as lossy decoding keeps everything before it,
@@ -253,6 +269,9 @@ mod tests {
         assert_eq!(kind("entrypoint.sh"), Some(FileKind::ShellScript));
         assert_eq!(kind("k8s/deploy.yaml"), Some(FileKind::Yaml));
         assert_eq!(kind("compose.yml"), Some(FileKind::Yaml));
+        assert_eq!(kind("deploy/api.service"), Some(FileKind::SystemdUnit));
+        assert_eq!(kind("api.socket"), Some(FileKind::SystemdUnit));
+        assert_eq!(kind("backup.timer"), Some(FileKind::SystemdUnit));
         assert_eq!(kind("README.md"), None);
         assert_eq!(kind("Dockerfiles"), None);
     }

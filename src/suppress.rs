@@ -1,4 +1,5 @@
-//! Inline suppressions: one comment grammar for every file kind with `#` comments.
+//! Inline suppressions: one comment grammar for every file kind with `#` comments
+//! (systemd units' `;` comments read the same).
 //!
 //! ```text
 //! # deploylint: ignore[DF001, reload-in-production] reason="..." expires=2026-12-31
@@ -9,12 +10,13 @@
 //! Rules are named by code or name. `reason="..."` (or free text after `]`) and
 //! `expires=YYYY-MM-DD` are optional; an expired suppression stops suppressing and is
 //! reported. `ignore` written on its own line applies to the next line; in a Dockerfile to
-//! the whole next instruction, continuation lines included. A trailing comment on the
-//! same line applies to that line, for the kinds whose parsers give trailing comments
-//! (Python, YAML; in a Dockerfile a `#` mid-line is part of the instruction).
+//! the whole next instruction, continuation lines included (in a systemd unit, the whole
+//! next assignment). A trailing comment on the same line applies to that line, for the
+//! kinds whose parsers give trailing comments (Python, YAML; in a Dockerfile or a unit a
+//! `#` mid-line is part of the instruction or value).
 //!
 //! Each file kind provides its comments ([`Comment`]: span and whether it is alone on its
-//! line) and where a scope ends ([`Region`]); the grammar and the bookkeeping (used,
+//! line) and where a scope ends (`Suppression::region`); the grammar and the bookkeeping (used,
 //! unused, invalid, expired) are shared. Kubernetes objects will add suppressions from
 //! their `deploylint.dev/ignore` annotation through [`object_suppressions`].
 //!
@@ -35,6 +37,7 @@ use crate::span::{Span, Spanned};
 
 /// How far a suppression reaches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Scope {
     /// `ignore`: the next line or instruction (or the comment's own line when trailing).
     Line,
@@ -42,6 +45,8 @@ pub enum Scope {
     Stage,
     /// `file-ignore`: the whole file.
     File,
+    /// A Kubernetes object's `deploylint.dev/ignore` annotation: that object.
+    Object,
 }
 
 impl Scope {
@@ -51,6 +56,7 @@ impl Scope {
             Scope::Line => "ignore",
             Scope::Stage => "stage-ignore",
             Scope::File => "file-ignore",
+            Scope::Object => IGNORE_ANNOTATION,
         }
     }
 }
@@ -280,16 +286,7 @@ pub fn parse_directive(text: &str, offset: u32) -> Option<(Option<Directive>, Ve
                 code,
                 Span::from_range(offset as usize + at..offset as usize + at + name.len()),
             )),
-            None => {
-                let hint = nearest(name)
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
-                problems.push(cursor.invalid(
-                    at,
-                    at + name.len(),
-                    format!("unknown rule `{name}`{hint}"),
-                ));
-            }
+            None => problems.push(cursor.invalid(at, at + name.len(), unknown_rule_message(name))),
         }
     }
     if rules.is_empty() && problems.is_empty() {
@@ -449,15 +446,117 @@ pub fn comments(parsed: &ParsedFile) -> Vec<Comment> {
                 own_line: true,
             })
             .collect(),
+        Tree::Kubernetes(manifests) => yaml_comments(parsed.source.text(), &manifests.yaml),
+        // systemd reads `#` and `;` lines as comments, never a trailing part of a line.
+        Tree::Systemd(unit) => unit
+            .comments
+            .iter()
+            .map(|&span| Comment {
+                span,
+                own_line: true,
+            })
+            .collect(),
+        Tree::Compose(compose) => yaml_comments(parsed.source.text(), &compose.yaml),
         _ => Vec::new(),
     }
 }
 
+/// "unknown rule `X` (did you mean `Y`?)".
+fn unknown_rule_message(name: &str) -> String {
+    let hint = nearest(name)
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default();
+    format!("unknown rule `{name}`{hint}")
+}
+
+/// The annotation that exempts a Kubernetes object from rules: `deploylint.dev/ignore:
+/// "K8S005, missing-pdb"`. An optional `deploylint.dev/ignore-reason` gives the reason.
+pub const IGNORE_ANNOTATION: &str = "deploylint.dev/ignore";
+
+/// The annotation giving the reason of [`IGNORE_ANNOTATION`].
+pub const IGNORE_REASON_ANNOTATION: &str = "deploylint.dev/ignore-reason";
+
+/// The comments of a YAML file, each marked own-line or trailing.
+fn yaml_comments(text: &str, yaml: &crate::parse::yaml::YamlStream) -> Vec<Comment> {
+    yaml.comments
+        .iter()
+        .map(|comment| {
+            let start = comment.span.start as usize;
+            let line_start = text
+                .get(..start)
+                .and_then(|before| before.rfind(['\n', '\r']))
+                .map_or(0, |at| at + 1);
+            let own_line = text
+                .get(line_start..start)
+                .is_some_and(|before| before.trim().is_empty());
+            Comment {
+                span: comment.span,
+                own_line,
+            }
+        })
+        .collect()
+}
+
 /// Suppressions that come from the structure of a file rather than its comments: the
-/// hook for Kubernetes objects' `deploylint.dev/ignore: "K8S005,K8S014"` annotation,
-/// whose region will be the object. No kind read today has them.
-pub fn object_suppressions(_parsed: &ParsedFile) -> FileSuppressions {
-    FileSuppressions::default()
+/// `deploylint.dev/ignore` annotation of Kubernetes objects, whose region is the object.
+pub fn object_suppressions(parsed: &ParsedFile) -> FileSuppressions {
+    let mut found = FileSuppressions::default();
+    let Tree::Kubernetes(manifests) = &parsed.tree else {
+        return found;
+    };
+    for object in &manifests.objects {
+        let Some(value) = object.annotations.get(IGNORE_ANNOTATION) else {
+            continue;
+        };
+        let mut rules = Vec::new();
+        let text = parsed.source.slice(value.span);
+        // The value's span may include quotes; find each name inside it for exact spans.
+        let base = value.span.start + text.find(value.value.as_str()).unwrap_or(0) as u32;
+        let mut offset = 0usize;
+        for part in value.value.split(',') {
+            let start = offset + (part.len() - part.trim_start().len());
+            offset += part.len() + 1;
+            let name = part.trim();
+            if name.is_empty() {
+                continue;
+            }
+            let span = Span::from_range(base as usize + start..base as usize + start + name.len());
+            match RuleCode::find(name) {
+                Some(code) => rules.push(Spanned::new(code, span)),
+                None => found.invalid.push(Invalid {
+                    span,
+                    message: unknown_rule_message(name),
+                }),
+            }
+        }
+        if rules.is_empty() {
+            if !value
+                .value
+                .contains(|c: char| !c.is_whitespace() && c != ',')
+            {
+                found.invalid.push(Invalid {
+                    span: value.span,
+                    message: format!(
+                        "`{IGNORE_ANNOTATION}` names no rule: list codes or names, \
+                         comma-separated"
+                    ),
+                });
+            }
+            continue;
+        }
+        found.suppressions.push(Suppression {
+            scope: Scope::Object,
+            rules,
+            reason: object
+                .annotations
+                .get(IGNORE_REASON_ANNOTATION)
+                .map(|reason| reason.value.clone()),
+            expires: None,
+            comment: value.span,
+            region: object.span,
+        });
+    }
+    found
 }
 
 /// Every line of `text` as a span without its line break.
@@ -476,9 +575,13 @@ pub fn collect(parsed: &ParsedFile) -> FileSuppressions {
     let source = &parsed.source;
     let mut found = object_suppressions(parsed);
     for comment in comments(parsed) {
-        let Some((directive, problems)) =
-            parse_directive(source.slice(comment.span), comment.span.start)
-        else {
+        // A `;` comment (systemd) reads like a `#` one.
+        let text = source.slice(comment.span);
+        let (text, offset) = match text.strip_prefix(';') {
+            Some(rest) => (rest, comment.span.start + 1),
+            None => (text, comment.span.start),
+        };
+        let Some((directive, problems)) = parse_directive(text, offset) else {
             continue;
         };
         found.invalid.extend(problems);
@@ -490,6 +593,7 @@ pub fn collect(parsed: &ParsedFile) -> FileSuppressions {
             Scope::Line if !comment.own_line => Some(line_of(source, comment.span.start)),
             Scope::Line => Some(next_target(parsed, comment.span)),
             Scope::Stage => stage_region(parsed, comment.span),
+            Scope::Object => None,
         };
         let Some(region) = region else {
             found.invalid.push(Invalid {
@@ -525,7 +629,8 @@ fn line_of(source: &SourceFile, offset: u32) -> Span {
 
 /// What an own-line `ignore` covers: the next line that is neither blank nor a comment;
 /// in a Dockerfile, the whole instruction starting there (or the instruction the comment
-/// sits inside, between continuation lines).
+/// sits inside, between continuation lines); in a systemd unit, the whole assignment
+/// starting there, continuation lines included.
 fn next_target(parsed: &ParsedFile, comment: Span) -> Span {
     let source = &parsed.source;
     if let Tree::Dockerfile(model) = &parsed.tree
@@ -543,11 +648,22 @@ fn next_target(parsed: &ParsedFile, comment: Span) -> Span {
         .skip(1)
         .find(|l| {
             let content = l.text(text).trim_start();
-            !content.is_empty() && !content.starts_with('#')
+            let comment = content.starts_with('#')
+                || (matches!(parsed.tree, Tree::Systemd(_)) && content.starts_with(';'));
+            !content.is_empty() && !comment
         });
     let Some(line) = line else {
         return Span::empty(len(source));
     };
+    if let Tree::Systemd(unit) = &parsed.tree
+        && let Some(entry) = unit
+            .sections
+            .iter()
+            .flat_map(|s| s.entries.iter())
+            .find(|e| line.start <= e.span.start && e.span.start <= line.end)
+    {
+        return Span::new(line.start, entry.span.end.max(line.end));
+    }
     if let Tree::Dockerfile(model) = &parsed.tree
         && let Some(instruction) = model
             .ast
@@ -725,6 +841,7 @@ fn report_problems(
                     Scope::Line => "on the line it covers",
                     Scope::Stage => "in this stage",
                     Scope::File => "in this file",
+                    Scope::Object => "in this object",
                 };
                 format!(
                     "unused suppression: no {code} ({}) finding {place}",
@@ -964,6 +1081,41 @@ mod tests {
         assert_eq!(
             found.invalid[0].message,
             "`stage-ignore` only applies in a Dockerfile (to the end of a stage)"
+        );
+    }
+
+    #[test]
+    fn systemd_hash_and_semicolon_comments_cover_the_whole_assignment() {
+        let text = "[Service]\n; deploylint: ignore[SD002] reason=\"staging box\"\nExecStart=/bin/uvicorn a:b \\\n  --reload\n# deploylint: ignore[SD004]\n# a note\nUser=root\n";
+        let file = parsed("api.service", FileKind::SystemdUnit, text);
+        assert_eq!(
+            regions(&file),
+            [
+                (
+                    Scope::Line,
+                    "ExecStart=/bin/uvicorn a:b \\\n  --reload".to_string()
+                ),
+                (Scope::Line, "User=root".to_string()),
+            ]
+        );
+        let found = collect(&file);
+        assert_eq!(found.suppressions[0].reason.as_deref(), Some("staging box"));
+        assert_eq!(found.suppressions[0].rules[0].span, Span::new(31, 36));
+    }
+
+    #[test]
+    fn compose_trailing_and_own_line_comments() {
+        let text = "services:\n  api:\n    # deploylint: ignore[DC001]\n    environment:\n      A: b  # deploylint: ignore[DC002]\n";
+        let file = parsed("compose.yaml", FileKind::Yaml, text);
+        assert_eq!(
+            regions(&file),
+            [
+                (Scope::Line, "    environment:".to_string()),
+                (
+                    Scope::Line,
+                    "      A: b  # deploylint: ignore[DC002]".to_string()
+                ),
+            ]
         );
     }
 }

@@ -22,6 +22,8 @@ fn default_name(lang: &str) -> Option<&'static str> {
         "dockerignore" => Some(".dockerignore"),
         "sh" => Some("entrypoint.sh"),
         "yaml" => Some("k8s/manifest.yaml"),
+        "python" => Some("app/main.py"),
+        "ini" | "systemd" => Some("app.service"),
         _ => None,
     }
 }

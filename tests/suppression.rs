@@ -231,3 +231,80 @@ fn suppression_rules_can_be_suppressed_themselves() {
         [MISSING.replace("Dockerfile:3", "Dockerfile:4")]
     );
 }
+
+/// A Deployment whose image is unpinned (K8S010), with `{annotations}` under metadata and
+/// `{above_image}` on the line above `image:`.
+fn deployment(annotations: &str, above_image: &str, image_suffix: &str) -> String {
+    format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n{annotations}spec:\n  template:\n    spec:\n      containers:\n        - name: api\n{above_image}          image: registry.example.com/api{image_suffix}\n"
+    )
+}
+
+fn lint_manifest(text: &str) -> Vec<String> {
+    lint_with(
+        settings("select = [\"K8S010\", \"XF9\"]\n"),
+        &[("k8s/deploy.yaml", text)],
+    )
+}
+
+#[test]
+fn yaml_comments_suppress_the_next_line_or_their_own() {
+    let unsuppressed = lint_manifest(&deployment("", "", ""));
+    assert_eq!(unsuppressed.len(), 1);
+    assert!(
+        unsuppressed[0].starts_with("k8s/deploy.yaml:10 K8S010"),
+        "{unsuppressed:?}"
+    );
+    let above = deployment(
+        "",
+        "          # deploylint: ignore[image-unpinned] reason=\"dev cluster\"\n",
+        "",
+    );
+    assert_eq!(lint_manifest(&above), Vec::<String>::new());
+    let trailing = deployment("", "", "  # deploylint: ignore[K8S010]");
+    assert_eq!(lint_manifest(&trailing), Vec::<String>::new());
+}
+
+#[test]
+fn the_object_annotation_suppresses_inside_the_object_only() {
+    let annotated = deployment(
+        "  annotations:\n    deploylint.dev/ignore: \"K8S010, missing-pdb\"\n",
+        "",
+        "",
+    );
+    // K8S010 is suppressed; missing-pdb does not run with this selection, so it is unused.
+    assert_eq!(
+        lint_manifest(&annotated),
+        [
+            "k8s/deploy.yaml:6 XF900 warning unused suppression: K8S014 (missing-pdb) does not run on this file"
+        ]
+    );
+    let second = format!("{}---\n{}", annotated, deployment("", "", ""));
+    let found = lint_manifest(&second);
+    assert!(
+        found
+            .iter()
+            .any(|f| f.starts_with("k8s/deploy.yaml:23 K8S010")),
+        "{found:?}"
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|f| f.starts_with("k8s/deploy.yaml:12 K8S010")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn an_unknown_rule_in_the_annotation_is_invalid() {
+    let text = deployment(
+        "  annotations:\n    deploylint.dev/ignore: \"K8S01O\"\n",
+        "",
+        "",
+    );
+    let found = lint_manifest(&text);
+    assert!(
+        found.contains(&"k8s/deploy.yaml:6 XF901 warning invalid suppression: unknown rule `K8S01O` (did you mean `K8S010`?)".to_string()),
+        "{found:?}"
+    );
+}

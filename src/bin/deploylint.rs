@@ -10,6 +10,7 @@ use deploylint::baseline::Baseline;
 use deploylint::config::{self, Overrides};
 use deploylint::engine::RuleSelector;
 use deploylint::output::{self, Format, RenderOptions};
+use deploylint::workspace::{lint_in_project, project_dir};
 use deploylint::{LintReport, Linter, RULES, RuleCode, Settings, Severity};
 
 #[derive(Parser)]
@@ -34,6 +35,9 @@ enum Command {
         /// A rule code (`DF001`) or name (`reload-in-production`).
         rule: String,
     },
+    /// Run the language server on standard input and output (for editors).
+    #[cfg(feature = "lsp")]
+    Lsp,
 }
 
 #[derive(clap::Args)]
@@ -85,6 +89,12 @@ struct CheckArgs {
     /// Report only findings not recorded in this baseline file.
     #[arg(long)]
     baseline: Option<PathBuf>,
+    /// Lint the whole project each path belongs to (the nearest directory above it
+    /// holding a configuration file or `.git`), so cross-file rules see every file,
+    /// but report only findings in the given paths. For pre-commit hooks, which pass
+    /// only the changed files.
+    #[arg(long)]
+    in_project: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -124,37 +134,52 @@ fn main() -> ExitCode {
             0
         }
         Command::Explain { rule } => explain(&rule),
+        #[cfg(feature = "lsp")]
+        Command::Lsp => match deploylint::lsp::run_stdio() {
+            Ok(()) => 0,
+            Err(error) => {
+                eprintln!("error: {error}");
+                1
+            }
+        },
     };
     ExitCode::from(u8::try_from(code).unwrap_or(2))
 }
 
-/// The paths linted under one configuration.
+/// The paths linted under one configuration (and, with `--in-project`, in one project
+/// directory).
 struct Group {
     config: Option<PathBuf>,
+    project: Option<PathBuf>,
     paths: Vec<PathBuf>,
 }
 
-/// Groups `paths` by the configuration file that applies to each.
+/// Groups `paths` by the configuration file that applies to each and, with
+/// `--in-project`, by the project directory each belongs to (the nearest directory with
+/// a configuration file or `.git`, else the path's own directory; see `project_dir`).
 fn groups(args: &CheckArgs, paths: &[PathBuf]) -> Vec<Group> {
-    if args.isolated {
-        return vec![Group {
-            config: None,
-            paths: paths.to_vec(),
-        }];
-    }
-    if let Some(config) = &args.config {
-        return vec![Group {
-            config: Some(config.clone()),
-            paths: paths.to_vec(),
-        }];
-    }
     let mut groups: Vec<Group> = Vec::new();
     for path in paths {
-        let found = config::find(path);
-        match groups.iter_mut().find(|g| g.config == found) {
+        let found = if args.isolated {
+            None
+        } else if let Some(config) = &args.config {
+            Some(config.clone())
+        } else {
+            config::find(path)
+        };
+        let project = if args.in_project {
+            project_dir(path)
+        } else {
+            None
+        };
+        match groups
+            .iter_mut()
+            .find(|g| g.config == found && g.project == project)
+        {
             Some(group) => group.paths.push(path.clone()),
             None => groups.push(Group {
                 config: found,
+                project,
                 paths: vec![path.clone()],
             }),
         }
@@ -181,6 +206,10 @@ fn check(args: CheckArgs) -> i32 {
     } else {
         None
     };
+    if stdin && args.in_project {
+        eprintln!("error: --in-project lints files on disk, not stdin");
+        return 2;
+    }
     let paths = match &stdin_name {
         Some(name) => vec![name.clone()],
         None if args.paths.is_empty() => vec![PathBuf::from(".")],
@@ -215,7 +244,16 @@ fn check(args: CheckArgs) -> i32 {
                 }
                 linter.lint_bytes(name, &bytes)
             }
-            None => linter.lint_paths(&group.paths),
+            None => match &group.project {
+                Some(project) => {
+                    let mut part = lint_in_project(&linter, project, &group.paths);
+                    if let Ok(cwd) = std::env::current_dir() {
+                        part.relativize(&cwd);
+                    }
+                    part
+                }
+                None => linter.lint_paths(&group.paths),
+            },
         };
         let baseline_path = args
             .baseline

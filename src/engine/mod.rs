@@ -14,23 +14,38 @@ pub(crate) use selection::{nearest, nearest_word};
 
 use crate::config::RuleOptions;
 use crate::diagnostic::{Diagnostic, Label, Location, Severity};
+use crate::parse::compose::ComposeFile;
 use crate::parse::dockerignore::DockerIgnore;
-use crate::parse::kubernetes::Manifests;
-use crate::project::{DockerfileModel, Project};
+use crate::parse::kubernetes::{Manifests, YamlFileKind};
+use crate::parse::systemd::Unit;
+use crate::project::{DockerfileModel, Project, PythonFile};
 use crate::source::{FileKind, SourceFile};
 use crate::span::Span;
 
 /// A rule's input and entry point.
 #[derive(Clone, Copy)]
+#[non_exhaustive]
 pub enum Check {
     /// The kind's "could not be parsed" code: reported by the engine from syntax errors.
     Syntax(FileKind),
+    /// The "could not be parsed" code of the YAML files of one classification (compose
+    /// files' DC000): it replaces the kind's [`Check::Syntax`] code for those files.
+    YamlSyntax(YamlFileKind),
     /// A per-file rule over one Dockerfile.
     Dockerfile(fn(&DockerfileModel, &mut Context)),
     /// A per-file rule over one `.dockerignore`.
     DockerIgnore(fn(&DockerIgnore, &mut Context)),
     /// A per-file rule over one Kubernetes manifest file.
     Kubernetes(fn(&Manifests, &mut Context)),
+    /// A per-file rule over one systemd unit.
+    Systemd(fn(&Unit, &mut Context)),
+    /// A per-file rule over one docker compose file.
+    Compose(fn(&ComposeFile, &mut Context)),
+    /// A per-file rule over one parsed Python file (gunicorn config or module).
+    Python(fn(&PythonFile, &mut Context)),
+    /// The "could not be parsed" code of gunicorn configuration files (other Python files
+    /// use the Python kind's code).
+    GunicornSyntax,
     /// A rule over the whole project (several files at once).
     Project(fn(&Project, &mut Context)),
     /// Reported by the suppression pass (`crate::suppress`) about the suppression

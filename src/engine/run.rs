@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use super::{Check, Context, RuleCode, RuleSet};
 use crate::config::{RuleOptions, Settings};
 use crate::diagnostic::{Diagnostic, Location, sort_and_dedup};
-use crate::project::{ParsedFile, Project, Tree};
+use crate::parse::kubernetes::{YamlFileKind, classify};
+use crate::project::{ParsedFile, Project, PythonRole, Tree};
 use crate::rules::CHECKS;
 use crate::source::{DecodeIssue, FileKind, SourceFile};
 use crate::span::Span;
@@ -87,7 +88,12 @@ fn lint_one_file(
         };
     let mut diagnostics = Vec::new();
     let mut failures: Vec<String> = parse_panic.into_iter().collect();
-    match syntax_code(kind) {
+    let file_syntax_code = if failures.is_empty() {
+        syntax_code_of(&parsed)
+    } else {
+        syntax_code_of_source(&parsed.source)
+    };
+    match file_syntax_code {
         Some(code) if rules.contains(code) => {
             let source = &parsed.source;
             if let Some(issue) = &decode_issue {
@@ -134,6 +140,11 @@ fn lint_one_file(
                 (Check::Kubernetes(check), Tree::Kubernetes(manifests)) => {
                     check(manifests, &mut cx)
                 }
+                (Check::Systemd(check), Tree::Systemd(unit)) => check(unit, &mut cx),
+                (Check::Compose(check), Tree::Compose(compose)) => check(compose, &mut cx),
+                (Check::Python(check), Tree::Python(file)) if file.module.is_some() => {
+                    check(file, &mut cx)
+                }
                 _ => {}
             }
             cx.into_diagnostics()
@@ -148,7 +159,7 @@ fn lint_one_file(
         }
     }
     for failure in failures {
-        match syntax_code(kind) {
+        match file_syntax_code {
             Some(code) => diagnostics.push(internal_error(&parsed.source, code, &failure)),
             None => add_note(&mut parsed, internal_error_message(&failure)),
         }
@@ -204,7 +215,7 @@ fn run_project_rules(
                         code.meta().name,
                         panic_message(&panic)
                     );
-                    if let Some(syntax) = syntax_code(file.source.kind()) {
+                    if let Some(syntax) = syntax_code_of(file) {
                         diagnostics.push(internal_error(&file.source, syntax, &message));
                     }
                 }
@@ -218,6 +229,48 @@ fn run_project_rules(
 pub fn syntax_code(kind: FileKind) -> Option<RuleCode> {
     CHECKS.iter().find_map(|(code, check)| match check {
         Check::Syntax(k) if *k == kind => Some(*code),
+        _ => None,
+    })
+}
+
+/// The "could not be parsed" code of a parsed file: its YAML classification's when
+/// one is registered ([`Check::YamlSyntax`]), else its kind's.
+pub fn syntax_code_of(parsed: &ParsedFile) -> Option<RuleCode> {
+    if let Tree::Python(file) = &parsed.tree
+        && file.role == PythonRole::GunicornConfig
+        && let Some(code) = gunicorn_syntax_code()
+    {
+        return Some(code);
+    }
+    parsed
+        .tree
+        .yaml_kind()
+        .and_then(yaml_syntax_code)
+        .or_else(|| syntax_code(parsed.source.kind()))
+}
+
+/// [`syntax_code_of`] for a file whose parse failed: YAML is classified again by its
+/// name only (its text is what made the parser fail, so it is not read again).
+fn syntax_code_of_source(source: &SourceFile) -> Option<RuleCode> {
+    if source.kind() == FileKind::Yaml
+        && let Some(code) = yaml_syntax_code(classify(source.path(), ""))
+    {
+        return Some(code);
+    }
+    syntax_code(source.kind())
+}
+
+/// The code registered for gunicorn configuration files.
+fn gunicorn_syntax_code() -> Option<RuleCode> {
+    CHECKS
+        .iter()
+        .find_map(|(code, check)| matches!(check, Check::GunicornSyntax).then_some(*code))
+}
+
+/// The code registered for the YAML files of classification `kind`.
+fn yaml_syntax_code(kind: YamlFileKind) -> Option<RuleCode> {
+    CHECKS.iter().find_map(|(code, check)| match check {
+        Check::YamlSyntax(k) if *k == kind => Some(*code),
         _ => None,
     })
 }
@@ -256,7 +309,12 @@ fn empty_tree(kind: FileKind) -> Tree {
         FileKind::Dockerfile => Tree::Dockerfile(Box::default()),
         FileKind::DockerIgnore => Tree::DockerIgnore(Default::default()),
         FileKind::ShellScript => Tree::ShellScript(Default::default()),
-        FileKind::Yaml => Tree::OtherYaml(crate::parse::kubernetes::YamlFileKind::Other),
+        FileKind::Yaml => Tree::OtherYaml(YamlFileKind::Other),
+        FileKind::SystemdUnit => Tree::Systemd(Box::default()),
+        FileKind::Python => Tree::Python(Box::new(crate::project::PythonFile {
+            role: PythonRole::Module,
+            module: None,
+        })),
     }
 }
 

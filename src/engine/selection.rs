@@ -92,6 +92,7 @@ impl fmt::Debug for RuleSet {
 
 /// A way to name rules: a full code, a code prefix, a rule name, or `ALL`.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RuleSelector {
     /// Every rule.
     All,

@@ -4,10 +4,13 @@
 //! location and parsing goes on, so rules still see every part that did parse.
 
 pub mod command;
+pub mod compose;
 pub mod dockerfile;
 pub mod dockerignore;
 pub mod kubernetes;
+pub mod python;
 pub mod shell;
+pub mod systemd;
 pub mod yaml;
 
 use crate::span::Span;

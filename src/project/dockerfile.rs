@@ -166,6 +166,32 @@ impl DockerfileModel {
             .is_some_and(|name| is_dev_name(&name.value))
     }
 
+    /// The literal sources of every `COPY`/`ADD` from the build context (not `.`, not
+    /// from another stage or image, without globs or variables, not URLs or heredocs),
+    /// relative to the context: evidence of where the context is.
+    pub fn context_sources(&self) -> Vec<&str> {
+        self.ast
+            .instructions
+            .iter()
+            .filter(|instruction| instruction.flag("from").is_none())
+            .filter_map(|instruction| match &instruction.kind {
+                InstructionKind::Copy(copy) | InstructionKind::Add(copy) => Some(copy),
+                _ => None,
+            })
+            .flat_map(|copy| copy.sources.iter())
+            .map(|source| source.value.trim_start_matches("./").trim_end_matches('/'))
+            .filter(|source| {
+                !source.is_empty()
+                    && *source != "."
+                    && !source.starts_with("<<")
+                    && !source.starts_with('/')
+                    && !source.contains("://")
+                    && !source.contains(['*', '?', '[', '$'])
+                    && !source.split('/').any(|part| part == "..")
+            })
+            .collect()
+    }
+
     /// Every `COPY`/`ADD` from the build context whose source is the whole context (`.`
     /// or `./`), with that source.
     pub fn whole_context_copies(&self) -> impl Iterator<Item = (&Instruction, &Spanned<String>)> {

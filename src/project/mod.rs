@@ -4,15 +4,19 @@
 //! or re-parse anything.
 
 mod dockerfile;
+mod python;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 pub use dockerfile::{DockerfileModel, StartCommand, is_dev_dockerfile, is_dev_name};
+pub use python::{PythonFile, PythonProject, PythonRole, is_gunicorn_config, module_name};
 
+use crate::parse::compose::ComposeFile;
 use crate::parse::dockerignore::DockerIgnore;
 use crate::parse::kubernetes::{self, Manifests, YamlFileKind};
 use crate::parse::shell::Script;
+use crate::parse::systemd::Unit;
 use crate::parse::{self, SyntaxError};
 use crate::source::{FileKind, SourceFile};
 
@@ -28,9 +32,27 @@ pub enum Tree {
     ShellScript(Script),
     /// Kubernetes manifests.
     Kubernetes(Box<Manifests>),
-    /// YAML that is not a plain manifest (Helm templates, compose, CI workflows, ...):
-    /// recognised and not linted as Kubernetes.
+    /// A docker compose file.
+    Compose(Box<ComposeFile>),
+    /// A systemd unit.
+    Systemd(Box<Unit>),
+    /// A Python file (parsed only when it matters; see [`PythonFile`]).
+    Python(Box<PythonFile>),
+    /// YAML that is neither a plain manifest nor a compose file (Helm templates, CI
+    /// workflows, ...): recognised and not linted.
     OtherYaml(YamlFileKind),
+}
+
+impl Tree {
+    /// The classification of a YAML file's tree (`None` for other kinds).
+    pub fn yaml_kind(&self) -> Option<YamlFileKind> {
+        match self {
+            Tree::Kubernetes(_) => Some(YamlFileKind::Manifest),
+            Tree::Compose(_) => Some(YamlFileKind::Compose),
+            Tree::OtherYaml(kind) => Some(*kind),
+            _ => None,
+        }
+    }
 }
 
 /// One file, parsed.
@@ -72,8 +94,20 @@ impl ParsedFile {
                     let parsed = kubernetes::parse_manifests(source.text());
                     (Tree::Kubernetes(Box::new(parsed.tree)), parsed.errors)
                 }
+                YamlFileKind::Compose => {
+                    let parsed = parse::compose::parse(source.text());
+                    (Tree::Compose(Box::new(parsed.tree)), parsed.errors)
+                }
                 other => (Tree::OtherYaml(other), Vec::new()),
             },
+            FileKind::SystemdUnit => {
+                let parsed = parse::systemd::parse(source.text());
+                (Tree::Systemd(Box::new(parsed.tree)), parsed.errors)
+            }
+            FileKind::Python => {
+                let (file, errors) = PythonFile::read(source.path(), source.text());
+                (Tree::Python(Box::new(file)), errors)
+            }
         };
         let note = matches!(tree, Tree::OtherYaml(YamlFileKind::HelmTemplate)).then(|| {
             "skipped: a Helm template (`{{ }}`) is not YAML until it is rendered".to_string()
@@ -100,16 +134,47 @@ pub struct BuildContext<'p> {
 #[derive(Debug, Default)]
 pub struct Project {
     files: Vec<ParsedFile>,
-    /// Every file path the walk saw, read or not (so rules can ask whether a
+    /// The Python models, built on first use.
+    python: std::sync::OnceLock<PythonProject>,
+    /// Index in `files` by normalized path.
+    by_path: HashMap<PathBuf, usize>,
+    /// Every file path the walk saw, read or not, normalized (so rules can ask whether a
     /// `package.json` exists without any I/O).
     inventory: BTreeSet<PathBuf>,
 }
 
+/// Files whose presence says "a build context starts here".
+const PROJECT_MARKERS: &[&str] = &[
+    "pyproject.toml",
+    "setup.py",
+    "setup.cfg",
+    "requirements.txt",
+    "Pipfile",
+    "poetry.lock",
+    "uv.lock",
+    "package.json",
+    "go.mod",
+    "Cargo.toml",
+    "pom.xml",
+    "Gemfile",
+];
+
 impl Project {
     /// Builds the project from parsed files and the inventory of all paths seen.
-    pub fn new(files: Vec<ParsedFile>, mut inventory: BTreeSet<PathBuf>) -> Self {
-        inventory.extend(files.iter().map(|f| f.source.path().to_path_buf()));
-        Project { files, inventory }
+    pub fn new(files: Vec<ParsedFile>, inventory: BTreeSet<PathBuf>) -> Self {
+        let mut inventory: BTreeSet<PathBuf> = inventory.iter().map(|p| normalize(p)).collect();
+        let mut by_path = HashMap::with_capacity(files.len());
+        for (index, file) in files.iter().enumerate() {
+            let path = normalize(file.source.path());
+            by_path.insert(path.clone(), index);
+            inventory.insert(path);
+        }
+        Project {
+            files,
+            python: std::sync::OnceLock::new(),
+            by_path,
+            inventory,
+        }
     }
 
     /// Every parsed file.
@@ -130,6 +195,29 @@ impl Project {
         })
     }
 
+    /// Every parsed Python file with its role and module.
+    pub fn python_files(&self) -> impl Iterator<Item = (&SourceFile, &PythonFile)> {
+        self.files.iter().filter_map(|f| match &f.tree {
+            Tree::Python(file) => Some((&f.source, file.as_ref())),
+            _ => None,
+        })
+    }
+
+    /// The settings and application models of every parsed application module (built
+    /// once, on first use).
+    pub fn python(&self) -> &PythonProject {
+        self.python.get_or_init(|| {
+            let modules: Vec<(String, &crate::parse::python::PythonModule)> = self
+                .python_files()
+                .filter(|(_, file)| file.role == PythonRole::Module)
+                .filter_map(|(source, file)| {
+                    Some((module_name(source.path()), file.module.as_deref()?))
+                })
+                .collect();
+            PythonProject::build(&modules)
+        })
+    }
+
     /// Every Kubernetes manifest file with its objects.
     pub fn manifests(&self) -> impl Iterator<Item = (&SourceFile, &Manifests)> {
         self.files.iter().filter_map(|f| match &f.tree {
@@ -138,45 +226,117 @@ impl Project {
         })
     }
 
+    /// Every docker compose file with its services.
+    pub fn compose_files(&self) -> impl Iterator<Item = (&SourceFile, &ComposeFile)> {
+        self.files.iter().filter_map(|f| match &f.tree {
+            Tree::Compose(compose) => Some((&f.source, compose.as_ref())),
+            _ => None,
+        })
+    }
+
+    /// Every systemd unit file with its parsed unit.
+    pub fn systemd_units(&self) -> impl Iterator<Item = (&SourceFile, &Unit)> {
+        self.files.iter().filter_map(|f| match &f.tree {
+            Tree::Systemd(unit) => Some((&f.source, unit.as_ref())),
+            _ => None,
+        })
+    }
+
     /// The parsed file at `path`, if it was read.
     pub fn file(&self, path: &Path) -> Option<&ParsedFile> {
-        self.files.iter().find(|f| same_path(f.source.path(), path))
+        self.by_path
+            .get(&normalize(path))
+            .and_then(|&index| self.files.get(index))
     }
 
     /// Whether the walk saw a file at `path` (read or not).
     pub fn has_path(&self, path: &Path) -> bool {
-        let wanted = normalize(path);
-        self.inventory.iter().any(|p| normalize(p) == wanted)
+        self.inventory.contains(&normalize(path))
+    }
+
+    /// Whether the walk saw a file at `path` or anywhere below it (a directory).
+    pub fn has_path_or_below(&self, path: &Path) -> bool {
+        let path = normalize(path);
+        self.inventory
+            .range(path.clone()..)
+            .next()
+            .is_some_and(|first| first.starts_with(&path))
     }
 
     /// Every path the walk saw inside `dir`, relative to it, with `/` separators.
     pub fn inventory_under(&self, dir: &Path) -> Vec<String> {
         let dir = normalize(dir);
         self.inventory
-            .iter()
+            .range(dir.clone()..)
+            .take_while(|path| path.starts_with(&dir))
             .filter_map(|path| {
-                let relative = normalize(path);
-                let relative = relative.strip_prefix(&dir).ok()?;
+                let relative = path.strip_prefix(&dir).ok()?;
                 let parts: Vec<_> = relative
                     .components()
                     .map(|c| c.as_os_str().to_string_lossy().into_owned())
                     .collect();
-                Some(parts.join("/"))
+                (!parts.is_empty()).then(|| parts.join("/"))
             })
             .collect()
     }
 
-    /// The build context of a Dockerfile: its directory, and the ignore file Docker
-    /// would use (`<Dockerfile>.dockerignore` beside it first, then the context's
+    /// The build context of a Dockerfile and the ignore file Docker would use
+    /// (`<Dockerfile>.dockerignore` beside the Dockerfile first, then the context's
     /// `.dockerignore`).
+    ///
+    /// The context is decided on evidence: the directory (the Dockerfile's own, or one of
+    /// its three nearest ancestors) where the most literal `COPY`/`ADD` sources exist;
+    /// without such evidence, the Dockerfile's directory if it holds a project file
+    /// (`pyproject.toml`, `requirements.txt`, `package.json`, ...), else the nearest
+    /// ancestor that does (a `docker/Dockerfile` built from the repository root), else the
+    /// Dockerfile's directory.
     pub fn build_context<'p>(&'p self, dockerfile: &'p SourceFile) -> BuildContext<'p> {
-        let dir = dockerfile.path().parent().unwrap_or(Path::new(""));
+        let own = dockerfile.path().parent().unwrap_or(Path::new(""));
+        let dir = self.context_dir(dockerfile, own);
         let mut specific = dockerfile.path().as_os_str().to_owned();
         specific.push(".dockerignore");
         let ignore = self
             .ignore_at(Path::new(&specific))
             .or_else(|| self.ignore_at(&dir.join(".dockerignore")));
         BuildContext { dir, ignore }
+    }
+
+    fn context_dir<'p>(&self, dockerfile: &SourceFile, own: &'p Path) -> &'p Path {
+        let candidates: Vec<&Path> = own.ancestors().take(4).collect();
+        let sources: Vec<&str> = self
+            .file(dockerfile.path())
+            .and_then(|f| match &f.tree {
+                Tree::Dockerfile(model) => Some(model.context_sources()),
+                _ => None,
+            })
+            .unwrap_or_default();
+        let score = |dir: &Path| {
+            sources
+                .iter()
+                .filter(|source| self.has_path_or_below(&dir.join(source)))
+                .count()
+        };
+        let best = candidates.iter().map(|dir| (score(dir), *dir)).fold(
+            None::<(usize, &Path)>,
+            |best, (points, dir)| match best {
+                Some((top, _)) if top >= points => best,
+                _ => Some((points, dir)),
+            },
+        );
+        if let Some((points, dir)) = best
+            && points > 0
+        {
+            return dir;
+        }
+        let has_marker = |dir: &Path| PROJECT_MARKERS.iter().any(|m| self.has_path(&dir.join(m)));
+        if has_marker(own) {
+            return own;
+        }
+        candidates
+            .into_iter()
+            .skip(1)
+            .find(|dir| has_marker(dir))
+            .unwrap_or(own)
     }
 
     fn ignore_at(&self, path: &Path) -> Option<(&SourceFile, &DockerIgnore)> {
@@ -193,8 +353,4 @@ fn normalize(path: &Path) -> PathBuf {
     path.components()
         .filter(|c| !matches!(c, std::path::Component::CurDir))
         .collect()
-}
-
-fn same_path(a: &Path, b: &Path) -> bool {
-    a == b || normalize(a) == normalize(b)
 }

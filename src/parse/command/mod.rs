@@ -15,10 +15,13 @@
 
 mod launch;
 mod servers;
+mod templated;
 #[cfg(test)]
 mod tests;
 
 use std::ops::Range;
+
+pub use templated::word_with_references;
 
 use crate::parse::SyntaxError;
 use crate::parse::shell::{Script, SimpleCommand, Word};
@@ -29,6 +32,7 @@ const MAX_SHELL_DEPTH: u32 = 8;
 
 /// The program that serves the application.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Server {
     /// `uvicorn` or `python -m uvicorn`.
     Uvicorn,
@@ -119,6 +123,7 @@ impl Server {
 
 /// Where a value comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ValueSource {
     /// Written out in full.
     Literal,
@@ -264,6 +269,7 @@ fn strip_quotes(text: &str) -> &str {
 
 /// What a bind host means for reachability.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum HostClass {
     /// Reachable from the same machine (or container) only: `127.x`, `localhost`, `::1`.
     Loopback,
@@ -306,6 +312,7 @@ pub fn classify_host_text(host: &str) -> HostClass {
 
 /// Where a server listens.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum BindAddress {
     /// A TCP host and/or port; a missing part means the server's default.
     Tcp {
@@ -362,6 +369,7 @@ pub struct Flag {
 
 /// A program that runs the server for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WrapperKind {
     /// Shell `exec`: the server replaces the shell.
     Exec,

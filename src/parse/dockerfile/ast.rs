@@ -66,6 +66,7 @@ pub struct Flag {
 
 /// The arguments of each instruction.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum InstructionKind {
     /// `FROM [--platform=..] image [AS name]`.
     From(From),
@@ -125,6 +126,7 @@ pub struct Run {
 
 /// A command in exec (JSON array) or shell form.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum Command {
     /// `["uvicorn", "app:app"]`: the JSON strings, unescaped, each with its span (quotes
     /// included).
@@ -194,6 +196,7 @@ pub struct KeyValue {
 
 /// `HEALTHCHECK` arguments.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum Healthcheck {
     /// `HEALTHCHECK NONE`: disables the inherited check.
     None,
@@ -218,6 +221,7 @@ pub struct Stage {
 
 /// What a stage's `FROM` refers to.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum StageBase {
     /// An image reference (after global `ARG` substitution where possible).
     Image(String),

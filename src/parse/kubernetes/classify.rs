@@ -5,6 +5,7 @@ use std::path::Path;
 
 /// The kinds of YAML files the linter tells apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum YamlFileKind {
     /// Kubernetes objects (`apiVersion` + `kind`).
     Manifest,

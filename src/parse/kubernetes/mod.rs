@@ -41,6 +41,7 @@ use crate::span::{Span, Spanned};
 
 /// A port written as a number or as the name of a container port.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PortRef {
     /// `8080`.
     Number(i64),
@@ -133,6 +134,7 @@ impl Object {
 
 /// The typed part of an object.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum ObjectBody {
     /// Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Pod, Job,
     /// CronJob.

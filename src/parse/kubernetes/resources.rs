@@ -127,6 +127,7 @@ impl PodDisruptionBudget {
 
 /// What defines a Secret.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SecretProvider {
     /// A `v1 Secret`.
     Secret,

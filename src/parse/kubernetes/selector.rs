@@ -13,6 +13,7 @@ use super::{Labels, read};
 
 /// A `matchExpressions` operator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SelectorOperator {
     /// The label's value is one of `values`.
     In,

@@ -10,6 +10,7 @@ use super::{Labels, PortRef};
 
 /// The workload kinds that run pods.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WorkloadKind {
     /// `apps/v1 Deployment`.
     Deployment,
@@ -234,6 +235,7 @@ impl PodSpec {
 
 /// Where a container sits in the pod.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ContainerRole {
     /// Listed under `containers`.
     Main,
@@ -414,6 +416,7 @@ impl EnvVar {
 
 /// Where an `env[].valueFrom` takes its value.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum EnvValueSource {
     /// `secretKeyRef`.
     SecretKey(KeyRef),
@@ -471,6 +474,7 @@ impl KeyRef {
 
 /// Which kind of object an `envFrom` entry or volume reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RefKind {
     /// A Secret.
     Secret,
@@ -556,6 +560,7 @@ impl ResourceList {
 
 /// Which probe.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ProbeKind {
     /// `livenessProbe`.
     Liveness,
@@ -606,6 +611,7 @@ impl Probe {
 
 /// What a probe or lifecycle hook does.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum Handler {
     /// `httpGet`.
     HttpGet(HttpGet),
@@ -752,6 +758,7 @@ pub struct Volume {
 
 /// What backs a volume (only Secret/ConfigMap references are read in detail).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum VolumeSource {
     /// `secret`, `configMap`, or the sources of a `projected` volume.
     Objects(Vec<VolumeObjectRef>),

@@ -150,6 +150,7 @@ impl Word {
 
 /// The operator that joins a command to the one before it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Connector {
     /// `&&`: runs if the previous one succeeded.
     And,
@@ -165,6 +166,7 @@ pub enum Connector {
 
 /// What a redirection does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RedirectKind {
     /// `<`
     Input,
@@ -293,7 +295,7 @@ pub fn program_basename(program: &str) -> &str {
     program.rsplit('/').next().unwrap_or(program)
 }
 
-/// When `argv` is `sh -c STRING ...` (any shell of [`SHELLS`], any options before the
+/// When `argv` is `sh -c STRING ...` (`sh`, `bash`, `dash` and the other common shells, any options before the
 /// string), the `STRING` word.
 pub fn shell_command_string(argv: &[Word]) -> Option<&Word> {
     let program = argv.first()?;

@@ -72,6 +72,7 @@ impl NodeId {
 
 /// How a scalar was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ScalarStyle {
     /// Unquoted.
     Plain,
@@ -94,6 +95,7 @@ impl ScalarStyle {
 
 /// What a node is.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum NodeKind {
     /// A scalar: its value after unquoting/folding, and how it was written.
     Scalar {
@@ -145,6 +147,7 @@ pub struct Comment {
 
 /// What kind of problem a [`YamlError`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum YamlErrorKind {
     /// The YAML scanner or parser rejected the text.
     Syntax,

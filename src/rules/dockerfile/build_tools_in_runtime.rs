@@ -2,7 +2,7 @@
 
 use crate::engine::{Context, RuleCode, Violation};
 use crate::parse::dockerfile::InstructionKind;
-use crate::parse::shell::Word;
+use crate::parse::shell::{SimpleCommand, Word, program_basename};
 use crate::project::DockerfileModel;
 
 use super::helpers::{
@@ -70,6 +70,28 @@ fn removed_later(
     })
 }
 
+/// The idiom of the official images: `apt-mark auto '.*'` (after saving the manual
+/// marks) followed by `apt-get purge --auto-remove` or `apt-get autoremove` removes every
+/// package the `RUN` installed that nothing kept manual.
+fn auto_marked_then_removed(commands: &[SimpleCommand]) -> bool {
+    let Some(marked) = commands.iter().position(|c| {
+        c.name().map(program_basename) == Some("apt-mark")
+            && c.args().first().is_some_and(|w| w.as_str() == "auto")
+    }) else {
+        return false;
+    };
+    commands[marked + 1..]
+        .iter()
+        .filter_map(package_command)
+        .any(|c| {
+            c.manager == PackageManager::Apt
+                && c.action == PackageAction::Remove
+                && (c.verb.as_str() == "autoremove"
+                    || c.has_option("--auto-remove")
+                    || c.has_option("--autoremove"))
+        })
+}
+
 pub(crate) fn check(model: &DockerfileModel, cx: &mut Context) {
     for (index, instruction) in model.image_instructions() {
         if !matches!(instruction.kind, InstructionKind::Run(_)) {
@@ -81,9 +103,12 @@ pub(crate) fn check(model: &DockerfileModel, cx: &mut Context) {
             .iter()
             .filter_map(package_command)
             .collect();
+        let auto_removed = auto_marked_then_removed(&model.script(index).commands);
         let mut kept: Vec<&Word> = Vec::new();
         for (position, install) in commands.iter().enumerate() {
-            if install.action != PackageAction::Install {
+            if install.action != PackageAction::Install
+                || (install.manager == PackageManager::Apt && auto_removed)
+            {
                 continue;
             }
             let removals: Vec<&PackageCommand<'_>> = commands

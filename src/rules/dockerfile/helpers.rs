@@ -5,9 +5,12 @@
 //! Everything here reads the flat shell model of [`crate::parse::shell`]: it never
 //! expands variables, and a word holding an expansion is never taken for a literal name.
 
-use crate::parse::dockerfile::{Instruction, InstructionKind, StageBase};
+use std::path::Path;
+
+use crate::parse::dockerfile::{Command, Instruction, InstructionKind, KeyValue, StageBase};
 use crate::parse::shell::{SimpleCommand, Word, program_basename, skip_exec_options};
-use crate::project::DockerfileModel;
+use crate::project::{DockerfileModel, StartCommand, is_dev_dockerfile};
+use crate::span::Span;
 
 /// How many wrapper layers (`sudo env exec ...`) [`program_words`] looks through.
 const MAX_WRAPPERS: usize = 8;
@@ -35,6 +38,32 @@ pub(crate) fn program_words(command: &SimpleCommand) -> &[Word] {
                     .count();
                 rest.get(assignments..).unwrap_or(&[])
             }
+            _ => return words,
+        };
+    }
+    words
+}
+
+/// The words of the program a start command launches: [`program_words`] plus the
+/// launchers that run a command for it (`tini --`, `dumb-init`, `gosu user`, `su-exec
+/// user`), in any order.
+pub(crate) fn launched_program(mut words: &[Word]) -> &[Word] {
+    for _ in 0..MAX_WRAPPERS {
+        let Some(first) = words.first() else {
+            return words;
+        };
+        words = match program_basename(first.as_str()) {
+            "exec" => skip_exec_options(words),
+            "env" => {
+                let rest = skip_options(words, &["-u", "-C", "-S", "--unset", "--chdir"]);
+                let assignments = rest
+                    .iter()
+                    .take_while(|w| !w.quoted && is_assignment(w.as_str()))
+                    .count();
+                rest.get(assignments..).unwrap_or(&[])
+            }
+            name if is_init_program(name) => skip_options(words, &["-p", "-e", "-r", "--rewrite"]),
+            "gosu" | "su-exec" => words.get(2..).unwrap_or(&[]),
             _ => return words,
         };
     }
@@ -340,8 +369,6 @@ const PIP_GENERAL_OPTIONS_WITH_VALUE: &[&str] = &[
     "--resume-retries",
 ];
 
-// Read by `PipInstall::requirements`, which rules detecting the app's framework use.
-#[allow(dead_code)]
 /// `pip install`'s options that take the next word as their value (general ones too).
 const PIP_INSTALL_OPTIONS_WITH_VALUE: &[&str] = &[
     "-r",
@@ -421,7 +448,6 @@ impl PipInstall<'_> {
 
     /// The requirement operands (`fastapi`, `uvicorn[standard]>=0.30`, `.`), option
     /// values excluded.
-    #[allow(dead_code)]
     pub fn requirements(&self) -> Vec<&Word> {
         operands(self.args, PIP_INSTALL_OPTIONS_WITH_VALUE)
     }
@@ -567,6 +593,88 @@ pub(crate) fn final_base_image(model: &DockerfileModel) -> Option<&str> {
         StageBase::Image(image) => Some(image.as_str()),
         StageBase::Stage(_) | StageBase::Scratch => None,
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// How the image starts
+
+/// Whether the image is meant for development: its final stage is a dev stage (`AS dev`,
+/// `AS api-dev`) or the file name says so (`Dockerfile.dev`, `dev.Dockerfile`).
+pub(crate) fn is_dev_image(model: &DockerfileModel, path: Option<&Path>) -> bool {
+    model.final_stage_is_dev() || path.is_some_and(is_dev_dockerfile)
+}
+
+/// How the final image starts, unless the image is meant for development (see
+/// [`is_dev_image`]): the rules about production servers stay silent for dev images.
+pub(crate) fn production_start<'m>(
+    model: &'m DockerfileModel,
+    path: Option<&Path>,
+) -> Option<&'m StartCommand> {
+    if is_dev_image(model, path) {
+        return None;
+    }
+    model.start()
+}
+
+/// The span of the `CMD`/`ENTRYPOINT` command that decides how the image starts (its
+/// JSON array or shell text).
+pub(crate) fn start_span(model: &DockerfileModel, start: &StartCommand) -> Option<Span> {
+    match &model.ast.instructions.get(start.instruction()?)?.kind {
+        InstructionKind::Cmd(command) | InstructionKind::Entrypoint(command) => {
+            Some(command.span())
+        }
+        _ => None,
+    }
+}
+
+/// The `ENV` of the final image that sets `name` to a non-empty value (the setting in
+/// effect, inherited from parent stages too).
+pub(crate) fn image_env<'m>(model: &'m DockerfileModel, name: &str) -> Option<&'m KeyValue> {
+    let final_stage = model.ast.final_stage()?;
+    model
+        .ast
+        .effective_env(final_stage.index)
+        .into_iter()
+        .find(|pair| pair.key.value == name)
+        .filter(|pair| pair.value.as_ref().is_some_and(|v| !v.value.is_empty()))
+}
+
+/// Whether the final image's `ENTRYPOINT` is an init process in exec form that runs the
+/// command as its child and forwards signals to it (`tini`, `dumb-init`, any path).
+pub(crate) fn entrypoint_is_init(model: &DockerfileModel, start: &StartCommand) -> bool {
+    let Some(InstructionKind::Entrypoint(Command::Exec { args, .. })) = start
+        .entrypoint
+        .and_then(|index| model.ast.instructions.get(index))
+        .map(|instruction| &instruction.kind)
+    else {
+        return false;
+    };
+    args.first()
+        .is_some_and(|program| is_init_program(program_basename(&program.value)))
+}
+
+/// Whether a program is a minimal init that forwards signals (`tini`, `dumb-init`).
+pub(crate) fn is_init_program(name: &str) -> bool {
+    matches!(name, "tini" | "tini-static" | "dumb-init")
+}
+
+/// The distribution name of a requirement operand (`fastapi[standard]>=0.110` →
+/// `fastapi`), lowercased with `_` and `.` as `-`; `None` for paths, URLs and words
+/// holding an expansion.
+pub(crate) fn requirement_name(word: &Word) -> Option<String> {
+    if word.has_expansion {
+        return None;
+    }
+    let text = word.as_str().trim();
+    let end = text
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .unwrap_or(text.len());
+    let name = text.get(..end)?;
+    let rest = text.get(end..).unwrap_or("");
+    if name.is_empty() || name.starts_with('.') || rest.starts_with(['/', ':', '+']) {
+        return None;
+    }
+    Some(name.to_ascii_lowercase().replace(['_', '.'], "-"))
 }
 
 #[cfg(test)]
@@ -730,5 +838,75 @@ mod tests {
         assert!(user_creation(&first("useradd -m app")).is_some());
         assert!(user_creation(&first("addgroup -S app")).is_some());
         assert!(user_creation(&first("usermod -aG x app")).is_none());
+    }
+
+    #[test]
+    fn requirement_names() {
+        let name = |text: &str| {
+            let c = first(&format!("pip install {text}"));
+            requirement_name(&c.words[2])
+        };
+        assert_eq!(name("fastapi"), Some("fastapi".to_string()));
+        assert_eq!(
+            name("'uvicorn[standard]>=0.30'"),
+            Some("uvicorn".to_string())
+        );
+        assert_eq!(name("Fast_API==1"), Some("fast-api".to_string()));
+        assert_eq!(name("starlette~=0.37"), Some("starlette".to_string()));
+        assert_eq!(name("."), None);
+        assert_eq!(name("./wheels/app.whl"), None);
+        assert_eq!(name("/wheels/app.whl"), None);
+        assert_eq!(name("git+https://example.com/x.git"), None);
+        assert_eq!(name("$PACKAGES"), None);
+    }
+
+    #[test]
+    fn launched_program_skips_inits_and_privilege_droppers() {
+        let c = first("exec tini -g -- gosu app env A=1 ./entrypoint.sh gunicorn");
+        assert_eq!(launched_program(&c.words)[0].as_str(), "./entrypoint.sh");
+        let c = first("dumb-init --rewrite 15:2 su-exec app \"$@\"");
+        assert_eq!(launched_program(&c.words)[0].as_str(), "$@");
+        let c = first("uvicorn app:app");
+        assert_eq!(launched_program(&c.words)[0].as_str(), "uvicorn");
+    }
+
+    fn model(text: &str) -> DockerfileModel {
+        DockerfileModel::new(crate::parse::dockerfile::parse(text).tree)
+    }
+
+    #[test]
+    fn dev_images_have_no_production_start() {
+        let m = model("FROM a AS base\nCMD [\"x\"]\nFROM base AS dev\n");
+        assert!(is_dev_image(&m, None));
+        assert!(production_start(&m, None).is_none());
+        let m = model("FROM a AS dev\nFROM a AS runtime\nCMD [\"x\"]\n");
+        assert!(production_start(&m, Some(Path::new("Dockerfile"))).is_some());
+        assert!(production_start(&m, Some(Path::new("ci/Dockerfile.dev"))).is_none());
+    }
+
+    #[test]
+    fn image_env_follows_ancestry_and_last_setting() {
+        let m = model("FROM a AS base\nENV X=1 Y=1\nFROM b AS other\nENV Z=1\nFROM base\nENV Y=\n");
+        assert!(image_env(&m, "X").is_some());
+        assert!(image_env(&m, "Y").is_none());
+        assert!(image_env(&m, "Z").is_none());
+    }
+
+    #[test]
+    fn start_span_and_init_entrypoints() {
+        let text = "FROM a\nENTRYPOINT [\"/usr/bin/tini\", \"--\"]\nCMD uvicorn app:app\n";
+        let m = model(text);
+        let start = m.start().expect("start");
+        assert!(entrypoint_is_init(&m, start));
+        let span = start_span(&m, start).expect("span");
+        assert_eq!(span.text(text), "uvicorn app:app");
+        let text = "FROM a\nENTRYPOINT [\"gunicorn\"]\nCMD [\"app:app\"]\n";
+        let m = model(text);
+        let start = m.start().expect("start");
+        assert!(!entrypoint_is_init(&m, start));
+        assert_eq!(
+            start_span(&m, start).map(|s| s.text(text)),
+            Some("[\"app:app\"]")
+        );
     }
 }

@@ -1,6 +1,13 @@
 //! Shared knowledge of the Kubernetes rules: which workloads run continuously, which of
-//! their containers serve traffic, how to name a container in a message, and how objects
-//! of different files relate (autoscalers, namespaces).
+//! their containers serve traffic, which server a container's `command`/`args` start,
+//! how to name a container in a message, and how objects of different files relate
+//! (autoscalers, namespaces).
+//!
+//! Kubernetes runs `command` as the entrypoint and `args` as its arguments; without
+//! `command`, the image's `ENTRYPOINT` (unknown here) receives `args`. `$(VAR)` inside
+//! `command`/`args` is Kubernetes' own expansion of the container's environment: the
+//! value is only known at run time, so any value holding `$(` counts as templated, never
+//! as a literal (see [`literal`]).
 //!
 //! Definitions (the lead's decisions):
 //! - a *long-running workload* is any workload but Job and CronJob, and not a bare Pod
@@ -10,18 +17,15 @@
 //!   command/args start a known Python server, and whose image is not a well-known proxy or
 //!   agent (service mesh, database proxy, log/metrics agent).
 
+use crate::parse::command::{Invocation, Value, parse_invocation};
 use crate::parse::kubernetes::{
     Container, ContainerRole, HorizontalPodAutoscaler, Object, ObjectBody, PodSpec, Workload,
     WorkloadKind,
 };
-use crate::parse::shell::{Word, program_basename, shell_command_string};
+use crate::parse::shell::{Word, shell_command_string};
 use crate::project::Project;
-use crate::rules::dockerfile::helpers::program_words;
 use crate::source::SourceFile;
 use crate::span::{Span, Spanned};
-
-/// Servers whose presence in `command`/`args` makes a container a serving one.
-const SERVERS: &[&str] = &["uvicorn", "gunicorn", "hypercorn", "granian", "daphne"];
 
 /// Image name parts of proxies and agents that run beside the app (they serve, but are not
 /// the app this linter is about). Matched against the image's last path segment and the
@@ -30,9 +34,12 @@ const PROXY_IMAGES: &[&str] = &[
     "proxyv2",
     "istio",
     "envoy",
+    "envoy-alpine",
+    "distroless-envoy",
     "linkerd-proxy",
     "linkerd",
     "cloud-sql-proxy",
+    "gce-proxy",
     "cloudsql-docker",
     "cloudsql-proxy",
     "oauth2-proxy",
@@ -58,6 +65,30 @@ pub(crate) struct WorkloadRef<'a> {
 }
 
 impl WorkloadRef<'_> {
+    /// Whether the pods run for good: not a Job or CronJob, nor a bare Pod that is not
+    /// restarted when it exits.
+    pub fn is_long_running(&self) -> bool {
+        if !self.workload.kind.is_long_running() {
+            return false;
+        }
+        !(self.workload.kind == WorkloadKind::Pod
+            && self
+                .pod
+                .restart_policy
+                .as_ref()
+                .is_some_and(|p| matches!(p.value.as_str(), "Never" | "OnFailure")))
+    }
+
+    /// The serving containers (see [`is_serving`]); none for a workload that does not run
+    /// for good.
+    pub fn serving_containers(&self) -> impl Iterator<Item = &Container> {
+        let long_running = self.is_long_running();
+        self.pod
+            .containers
+            .iter()
+            .filter(move |c| long_running && is_serving(c))
+    }
+
     /// `Deployment/api`.
     pub fn display_name(&self) -> String {
         self.object.display_name()
@@ -86,32 +117,9 @@ pub(crate) fn workloads(objects: &[Object]) -> impl Iterator<Item = WorkloadRef<
     })
 }
 
-/// Whether the workload's pods run continuously (see the module docs).
-pub(crate) fn is_long_running(workload: &WorkloadRef<'_>) -> bool {
-    if !workload.workload.kind.is_long_running() {
-        return false;
-    }
-    if workload.workload.kind == WorkloadKind::Pod {
-        let policy = workload.pod.restart_policy.as_ref().map(|p| p.as_str());
-        return !matches!(policy, Some("Never" | "OnFailure"));
-    }
-    true
-}
-
-/// The serving containers of a long-running workload (none for other workloads).
-pub(crate) fn serving_containers<'a>(
-    workload: &WorkloadRef<'a>,
-) -> impl Iterator<Item = &'a Container> + 'a {
-    let long_running = is_long_running(workload);
-    workload
-        .pod
-        .containers
-        .iter()
-        .filter(move |c| long_running && is_serving(c))
-}
-
-/// Whether a main container serves traffic: it declares a port or starts a known server,
-/// and its image is not a known proxy or agent.
+/// Whether a main container serves traffic: it declares a `containerPort` or its command
+/// line starts a known server, and its image is not a well-known proxy or agent. Init
+/// containers and native sidecars never serve.
 pub(crate) fn is_serving(container: &Container) -> bool {
     if container.role != ContainerRole::Main {
         return false;
@@ -127,7 +135,7 @@ pub(crate) fn is_serving(container: &Container) -> bool {
         .ports
         .iter()
         .any(|port| port.container_port.is_some());
-    declares_port || starts_server(container)
+    declares_port || invocation(container).is_some_and(|i| i.server.value.is_known())
 }
 
 /// Whether an image reference names a well-known proxy or agent
@@ -150,52 +158,67 @@ pub(crate) fn is_proxy_image(image: &str) -> bool {
         .any(|part| PROXY_IMAGES.contains(&part.to_ascii_lowercase().as_str()))
 }
 
-/// Whether the container's `command` + `args` start a known Python server, directly
-/// (`uvicorn app.main:app`, `python -m gunicorn`, `fastapi run`) or through `sh -c`.
-pub(crate) fn starts_server(container: &Container) -> bool {
-    let argv: Vec<Spanned<String>> = container
-        .command
-        .iter()
-        .flatten()
-        .chain(container.args.iter().flatten())
-        .cloned()
-        .collect();
-    let words = Word::from_exec_form(&argv);
-    if let Some(script) = shell_command_string(&words) {
-        return script
-            .parse_as_script()
-            .commands
+/// The argument vector of a container whose start command is known, as words spanned
+/// in the file: `command` followed by `args`; or `args` alone (the image's entrypoint
+/// unknown) when they start a known server or a `sh -c` string.
+pub(crate) fn command_line(container: &Container) -> Option<Vec<Word>> {
+    let to_words = |items: &[Spanned<String>]| -> Vec<Word> {
+        items
             .iter()
-            .any(|command| runs_server(program_words(command)));
-    }
-    runs_server(&words)
-}
-
-/// Whether an argument vector runs a known server.
-fn runs_server(words: &[Word]) -> bool {
-    let Some(program) = words.first().map(|w| program_basename(w.as_str())) else {
-        return false;
+            .map(|item| Word::literal(item.value.clone(), item.span))
+            .collect()
     };
-    if SERVERS.contains(&program) {
-        return true;
+    match (&container.command, &container.args) {
+        (Some(command), args) => {
+            let mut words = to_words(command);
+            if let Some(args) = args {
+                words.extend(to_words(args));
+            }
+            (!words.is_empty()).then_some(words)
+        }
+        (None, Some(args)) => {
+            let words = to_words(args);
+            let starts_shell = shell_command_string(&words).is_some();
+            let starts_server = parse_invocation(&words).is_some_and(|i| i.server.value.is_known());
+            (starts_shell || starts_server).then_some(words)
+        }
+        (None, None) => None,
     }
-    let next = words.get(1).map(Word::as_str);
-    if program == "fastapi" {
-        return matches!(next, Some("run" | "dev"));
-    }
-    if is_python(program) && next == Some("-m") {
-        return words
-            .get(2)
-            .is_some_and(|module| SERVERS.contains(&module.as_str()));
-    }
-    false
 }
 
-fn is_python(program: &str) -> bool {
-    program == "python"
-        || program
-            .strip_prefix("python")
-            .is_some_and(|version| version.chars().all(|c| c.is_ascii_digit() || c == '.'))
+/// The server the container's command line starts, if it is known (see
+/// [`command_line`]).
+pub(crate) fn invocation(container: &Container) -> Option<Invocation> {
+    parse_invocation(&command_line(container)?)
+}
+
+/// The text of `value` when it is written out in full: not a shell expansion and not a
+/// Kubernetes `$(VAR)` reference.
+pub(crate) fn literal(value: &Value) -> Option<&str> {
+    value.literal().filter(|text| !text.contains("$("))
+}
+
+/// [`literal`] as a whole number.
+pub(crate) fn literal_u64(value: &Value) -> Option<u64> {
+    literal(value)?.trim().parse().ok()
+}
+
+/// Whether `value` is decided at run time (a shell expansion or a `$(VAR)` reference).
+pub(crate) fn is_templated(value: &Value) -> bool {
+    literal(value).is_none()
+}
+
+/// Whether the container's `env` sets `name` (by value or reference).
+pub(crate) fn sets_env(container: &Container, name: &str) -> bool {
+    container.env.iter().any(|var| var.name.value == name)
+}
+
+/// "container `api` of Deployment/api" for messages.
+pub(crate) fn describe(workload: &WorkloadRef<'_>, container: &Container) -> String {
+    match &container.name {
+        Some(name) => format!("container `{}` of {}", name.value, workload.display_name()),
+        None => format!("a container of {}", workload.display_name()),
+    }
 }
 
 /// How a container is named in messages: `` `api` ``, or its position when unnamed.
@@ -328,6 +351,7 @@ impl ReplicaSource<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::command::Server;
     use crate::parse::kubernetes::parse_manifests;
 
     fn first_container(yaml: &str) -> Container {
@@ -339,6 +363,10 @@ mod tests {
             .cloned()
             .expect("a pod spec");
         pod.containers.into_iter().next().expect("a container")
+    }
+
+    fn starts_known_server(container: &Container) -> bool {
+        invocation(container).is_some_and(|i| i.server.value.is_known())
     }
 
     fn pod_with(container: &str) -> String {
@@ -360,6 +388,7 @@ mod tests {
             "datadog/agent:7",
             "fluent/fluent-bit:3.0",
             "otel/opentelemetry-collector-contrib:0.98.0",
+            "registry.local:5000/envoy",
         ] {
             assert!(is_proxy_image(image), "{image}");
         }
@@ -385,7 +414,10 @@ mod tests {
             "          args: [/bin/bash, -ec, \"exec /venv/bin/hypercorn app:app\"]\n",
         ];
         for text in serving {
-            assert!(starts_server(&first_container(&pod_with(text))), "{text}");
+            assert!(
+                starts_known_server(&first_container(&pod_with(text))),
+                "{text}"
+            );
         }
         let not_serving = [
             "          command: [python, worker.py]\n",
@@ -394,7 +426,57 @@ mod tests {
             "          image: python:3.12\n",
         ];
         for text in not_serving {
-            assert!(!starts_server(&first_container(&pod_with(text))), "{text}");
+            assert!(
+                !starts_known_server(&first_container(&pod_with(text))),
+                "{text}"
+            );
         }
+    }
+
+    #[test]
+    fn command_and_args_are_one_command_line() {
+        let container = first_container(
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: api\n    command: [gunicorn]\n    args: [-w, '4', app:app]\n",
+        );
+        let inv = invocation(&container).unwrap();
+        assert_eq!(inv.server.value, Server::Gunicorn);
+        assert_eq!(inv.workers.as_ref().and_then(literal_u64), Some(4));
+    }
+
+    #[test]
+    fn args_alone_only_when_they_start_a_server_or_shell() {
+        let server = first_container(
+            "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: api\n    args: [uvicorn, app:app]\n",
+        );
+        assert_eq!(invocation(&server).unwrap().server.value, Server::Uvicorn);
+        let shell = first_container(
+            "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: api\n    args: [sh, -c, 'exec uvicorn app:app']\n",
+        );
+        assert_eq!(invocation(&shell).unwrap().server.value, Server::Uvicorn);
+        let flags = first_container(
+            "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: api\n    args: ['--workers', '4']\n",
+        );
+        assert!(command_line(&flags).is_none());
+    }
+
+    #[test]
+    fn kubernetes_references_are_templated() {
+        let container = first_container(
+            "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: api\n    command: [uvicorn, app:app, --workers, $(WORKERS)]\n",
+        );
+        let workers = invocation(&container).unwrap().workers.unwrap();
+        assert!(is_templated(&workers));
+        assert_eq!(literal_u64(&workers), None);
+    }
+
+    #[test]
+    fn long_running_workloads() {
+        let parsed = parse_manifests(
+            "apiVersion: batch/v1\nkind: Job\nspec:\n  template:\n    spec:\n      containers: [{name: m, ports: [{containerPort: 80}]}]\n---\napiVersion: v1\nkind: Pod\nspec:\n  restartPolicy: Never\n  containers: [{name: m, ports: [{containerPort: 80}]}]\n---\napiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers: [{name: m, ports: [{containerPort: 80}]}, {name: proxy, image: 'envoyproxy/envoy:v1', ports: [{containerPort: 9901}]}, {name: worker, image: 'acme/worker:1'}]\n",
+        );
+        let serving: Vec<usize> = workloads(&parsed.tree.objects)
+            .map(|w| w.serving_containers().count())
+            .collect();
+        assert_eq!(serving, vec![0, 0, 1]);
     }
 }

@@ -6,7 +6,7 @@
 use crate::engine::{Context, RuleCode, Violation};
 use crate::parse::kubernetes::Manifests;
 
-use super::helpers::{container_label, is_long_running, workloads};
+use super::helpers::{container_label, workloads};
 
 /// Path words that name a readiness or dependency check.
 const DEPENDENCY_WORDS: &[&str] = &[
@@ -62,7 +62,7 @@ fn is_dependency_path(path: &str) -> bool {
 
 pub(crate) fn check(manifests: &Manifests, cx: &mut Context) {
     for workload in workloads(&manifests.objects) {
-        if !is_long_running(&workload) {
+        if !workload.is_long_running() {
             continue;
         }
         for container in workload.pod.all_containers() {

@@ -6,9 +6,7 @@
 use crate::engine::{Context, RuleCode, Violation};
 use crate::project::Project;
 
-use super::helpers::{
-    container_anchor, container_label, multiple_replicas, serving_containers, workloads,
-};
+use super::helpers::{container_anchor, container_label, multiple_replicas, workloads};
 
 /// A serving container of a multi-replica workload that stops without waiting for the
 /// load balancers to forget it.
@@ -47,7 +45,7 @@ pub(crate) fn check(project: &Project, cx: &mut Context) {
             let Some(replicas) = multiple_replicas(project, &workload) else {
                 continue;
             };
-            for container in serving_containers(&workload) {
+            for container in workload.serving_containers() {
                 if container.pre_stop.is_some() {
                     continue;
                 }

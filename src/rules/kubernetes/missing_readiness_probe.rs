@@ -3,7 +3,7 @@
 use crate::engine::{Context, RuleCode, Violation};
 use crate::parse::kubernetes::Manifests;
 
-use super::helpers::{container_anchor, container_label, serving_containers, workloads};
+use super::helpers::{container_anchor, container_label, workloads};
 
 /// A serving container that receives traffic before it can answer.
 struct MissingReadinessProbe {
@@ -34,7 +34,7 @@ impl Violation for MissingReadinessProbe {
 
 pub(crate) fn check(manifests: &Manifests, cx: &mut Context) {
     for workload in workloads(&manifests.objects) {
-        for container in serving_containers(&workload) {
+        for container in workload.serving_containers() {
             if container.readiness_probe.is_some() {
                 continue;
             }

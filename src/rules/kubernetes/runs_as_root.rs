@@ -4,7 +4,7 @@ use crate::engine::{Context, RuleCode, Violation};
 use crate::parse::kubernetes::Manifests;
 use crate::span::Span;
 
-use super::helpers::{container_anchor, container_label, serving_containers, workloads};
+use super::helpers::{container_anchor, container_label, workloads};
 
 /// A serving container that may run as root.
 struct RunsAsRoot {
@@ -58,7 +58,7 @@ impl Violation for RunsAsRoot {
 pub(crate) fn check(manifests: &Manifests, cx: &mut Context) {
     for workload in workloads(&manifests.objects) {
         let pod_context = workload.pod.security_context.as_ref();
-        for container in serving_containers(&workload) {
+        for container in workload.serving_containers() {
             let container_context = container.security_context.as_ref();
             let user = container_context
                 .and_then(|c| c.run_as_user.as_ref())

@@ -3,7 +3,7 @@
 use crate::engine::{Context, RuleCode, Violation};
 use crate::parse::kubernetes::{Handler, Manifests, PortRef, PortTarget};
 
-use super::helpers::{container_label, is_long_running, workloads};
+use super::helpers::{container_label, workloads};
 
 /// Liveness and readiness probes that check the same thing.
 struct SameLivenessReadiness {
@@ -108,7 +108,7 @@ fn port_text(port: Option<&PortRef>) -> String {
 
 pub(crate) fn check(manifests: &Manifests, cx: &mut Context) {
     for workload in workloads(&manifests.objects) {
-        if !is_long_running(&workload) {
+        if !workload.is_long_running() {
             continue;
         }
         for container in workload.pod.all_containers() {

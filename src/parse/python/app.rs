@@ -1,0 +1,1501 @@
+//! The ASGI application model: FastAPI/Starlette apps and routers, their routes with full
+//! paths, the lifespan, startup/shutdown handlers, every function's calls resolved through
+//! imports, which functions reach a database or cache, and where engines and pools are
+//! created.
+//!
+//! Modules are given with their dotted names (`app.api.routes.items`) so that
+//! `app.include_router(items.router, prefix="/api")` can find the router in another file.
+
+use std::collections::{HashMap, HashSet};
+
+use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
+use ruff_python_ast::{Expr, ExprCall, Stmt, StmtFunctionDef};
+
+use super::eval::{Evaluated, Evaluator, Namespace, Value, evaluate_module};
+use super::settings::SettingsModel;
+use super::syntax::{PythonModule, span_of};
+use crate::span::Span;
+
+/// How many include levels (router in router in app) are followed.
+const MAX_MOUNT_DEPTH: usize = 16;
+
+/// What kind of ASGI object a module-level name holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AppKind {
+    /// `fastapi.FastAPI(...)`.
+    FastApi,
+    /// `starlette.applications.Starlette(...)`.
+    Starlette,
+    /// `fastapi.APIRouter(...)`.
+    Router,
+}
+
+/// A module-level application or router.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppObject {
+    /// Index of its module.
+    pub module: usize,
+    /// The variable it is assigned to.
+    pub name: String,
+    /// What it is.
+    pub kind: AppKind,
+    /// The constructor call.
+    pub span: Span,
+    /// The router's own `prefix=` (empty when none).
+    pub prefix: String,
+    /// The `lifespan=` argument, as the name it refers to.
+    pub lifespan: Option<String>,
+}
+
+/// One route.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Route {
+    /// Index of the module declaring it.
+    pub module: usize,
+    /// The HTTP method in upper case, or `WEBSOCKET`.
+    pub method: String,
+    /// The path as the application serves it: include prefixes + router prefix + path.
+    pub full_path: String,
+    /// The path as written in the decorator.
+    pub path: String,
+    /// Whether the owner is an app, or a router reachable from one through `include_router`.
+    pub mounted: bool,
+    /// The app or router variable the decorator uses.
+    pub owner: String,
+    /// The handler function's name.
+    pub handler: String,
+    /// Index of the handler in [`AppModel::functions`].
+    pub function: usize,
+    /// The decorator.
+    pub span: Span,
+}
+
+/// How a startup/shutdown handler is registered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EventRegistration {
+    /// `@app.on_event("startup")`.
+    OnEventDecorator,
+    /// `app.add_event_handler("startup", handler)`.
+    AddEventHandler,
+}
+
+/// A startup or shutdown handler.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventHandler {
+    /// Index of the module.
+    pub module: usize,
+    /// `startup` or `shutdown` (as written).
+    pub event: String,
+    /// The handler's name.
+    pub handler: String,
+    /// Index of the handler in [`AppModel::functions`], if defined in the scanned modules.
+    pub function: Option<usize>,
+    /// How it is registered.
+    pub registration: EventRegistration,
+    /// The decorator or the `add_event_handler` call.
+    pub span: Span,
+}
+
+/// One call inside a function, its callee resolved through imports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Call {
+    /// The callee: `time.sleep` (after `from time import sleep`), `session.execute`,
+    /// `?.execute` when the receiver is not a name.
+    pub callee: String,
+    /// Whether the call is directly awaited.
+    pub awaited: bool,
+    /// The call expression.
+    pub span: Span,
+}
+
+impl Call {
+    /// The last segment of the callee (`execute` for `session.execute`).
+    pub fn method(&self) -> &str {
+        self.callee.rsplit('.').next().unwrap_or(&self.callee)
+    }
+}
+
+/// What a lifespan function does around its `yield`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LifespanFacts {
+    /// Calls before the `yield` (start-up).
+    pub before_yield: Vec<Call>,
+    /// Calls after the `yield` (shut-down), `finally` blocks included.
+    pub after_yield: Vec<Call>,
+    /// Context managers (`async with engine.begin() ...:`) whose block holds the `yield`:
+    /// they are closed on shut-down by their `with`.
+    pub around_yield: Vec<Call>,
+    /// Where the `yield` is (`None`: the function never yields).
+    pub yield_span: Option<Span>,
+}
+
+/// One function (module level or method), with what it calls.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FunctionFacts {
+    /// Index of the module.
+    pub module: usize,
+    /// The function name (methods: `Class.method`).
+    pub name: String,
+    /// Where its name is written.
+    pub name_span: Span,
+    /// The whole definition.
+    pub span: Span,
+    /// `async def`.
+    pub is_async: bool,
+    /// Calls in its body (nested functions and lambdas excluded), in source order.
+    pub calls: Vec<Call>,
+    /// Dependencies it declares: `Depends(get_db)` parameters, by name.
+    pub dependencies: Vec<String>,
+    /// Calls in its own body that reach a database or cache (`execute`, `fetch*`,
+    /// `acquire`, `text("SELECT ...")`, `ping`, ...).
+    pub storage_calls: Vec<Call>,
+    /// Whether it reaches a database or cache itself, through a project function it calls,
+    /// or through a dependency.
+    pub touches_storage: bool,
+    /// Set for functions used as an app's `lifespan=`.
+    pub lifespan: Option<LifespanFacts>,
+}
+
+/// Where an engine or pool is created.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CreationSite {
+    /// At module level: runs when the module is imported.
+    Import,
+    /// Inside a lifespan function (index in [`AppModel::functions`]).
+    Lifespan(usize),
+    /// Inside another function (index in [`AppModel::functions`]).
+    Function(usize),
+}
+
+/// An engine, pool or client creation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PoolCreation {
+    /// Index of the module.
+    pub module: usize,
+    /// The factory, qualified (`sqlalchemy.ext.asyncio.create_async_engine`).
+    pub factory: String,
+    /// The URL/DSN argument (first positional or `url`/`dsn`), evaluated.
+    pub url: Option<Evaluated>,
+    /// Size and health arguments (`pool_size`, `max_overflow`, `pool_pre_ping`, `min_size`,
+    /// `max_size`, `max_connections`, ...), evaluated; `settings.X` reads the settings
+    /// model's default for field `X`.
+    pub arguments: Vec<(String, Evaluated)>,
+    /// Where it runs.
+    pub site: CreationSite,
+    /// The call.
+    pub span: Span,
+}
+
+/// Everything the app model knows about a set of modules.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AppModel {
+    /// Apps and routers.
+    pub apps: Vec<AppObject>,
+    /// Routes, one per mount.
+    pub routes: Vec<Route>,
+    /// `on_event` / `add_event_handler` registrations.
+    pub event_handlers: Vec<EventHandler>,
+    /// Every function and method.
+    pub functions: Vec<FunctionFacts>,
+    /// Engine, pool and client creations.
+    pub pools: Vec<PoolCreation>,
+}
+
+/// Factories whose call creates a connection pool, engine or client.
+const POOL_FACTORIES: &[&str] = &[
+    "sqlalchemy.create_engine",
+    "sqlalchemy.engine.create_engine",
+    "sqlalchemy.ext.asyncio.create_async_engine",
+    "sqlmodel.create_engine",
+    "sqlmodel.ext.asyncio.create_async_engine",
+    "asyncpg.create_pool",
+    "asyncpg.pool.create_pool",
+    "databases.Database",
+    "redis.ConnectionPool",
+    "redis.ConnectionPool.from_url",
+    "redis.Redis",
+    "redis.Redis.from_url",
+    "redis.StrictRedis",
+    "redis.from_url",
+    "redis.asyncio.ConnectionPool",
+    "redis.asyncio.ConnectionPool.from_url",
+    "redis.asyncio.Redis",
+    "redis.asyncio.Redis.from_url",
+    "redis.asyncio.from_url",
+    "aioredis.from_url",
+    "aioredis.create_redis_pool",
+    "motor.motor_asyncio.AsyncIOMotorClient",
+    "psycopg_pool.AsyncConnectionPool",
+    "psycopg_pool.ConnectionPool",
+];
+
+/// Keyword arguments of pool factories that the model keeps.
+const POOL_ARGUMENTS: &[&str] = &[
+    "pool_size",
+    "max_overflow",
+    "pool_pre_ping",
+    "pool_recycle",
+    "pool_timeout",
+    "poolclass",
+    "min_size",
+    "max_size",
+    "max_connections",
+    "echo",
+];
+
+/// Methods that talk to a database or cache whatever the receiver.
+const STORAGE_METHODS: &[&str] = &[
+    "execute",
+    "executemany",
+    "fetch",
+    "fetchrow",
+    "fetchval",
+    "fetchall",
+    "fetchone",
+    "fetch_all",
+    "fetch_one",
+    "fetch_val",
+    "scalar",
+    "scalars",
+    "acquire",
+    "ping",
+];
+
+impl AppModel {
+    /// Builds the model over `modules`, each with its dotted module name; `settings`
+    /// resolves `settings.X` arguments to field defaults.
+    pub fn build(modules: &[(&str, &PythonModule)], settings: Option<&SettingsModel>) -> AppModel {
+        let namespaces: Vec<Namespace> = modules
+            .iter()
+            .map(|(_, module)| evaluate_module(module))
+            .collect();
+        let instances = settings_instances(modules, &namespaces, settings);
+        let mut model = AppModel::default();
+        // Apps and routers first: routes need them.
+        for (index, ((_, module), namespace)) in modules.iter().zip(&namespaces).enumerate() {
+            let evaluator = Evaluator::new(namespace);
+            for statement in module.body() {
+                if let Stmt::Assign(assign) = statement
+                    && let [Expr::Name(target)] = assign.targets.as_slice()
+                    && let Expr::Call(call) = assign.value.as_ref()
+                    && let Some(kind) = app_kind(&evaluator, call)
+                {
+                    let keyword = |name: &str| {
+                        call.arguments
+                            .find_keyword(name)
+                            .map(|keyword| &keyword.value)
+                    };
+                    model.apps.push(AppObject {
+                        module: index,
+                        name: target.id.to_string(),
+                        kind,
+                        span: span_of(call),
+                        prefix: keyword("prefix")
+                            .and_then(|expr| {
+                                evaluator.eval(expr).value.as_str().map(str::to_string)
+                            })
+                            .unwrap_or_default(),
+                        lifespan: keyword("lifespan")
+                            .and_then(|expr| evaluator.qualified_name(expr)),
+                    });
+                }
+            }
+        }
+        // Functions, with their calls.
+        for (index, ((_, module), namespace)) in modules.iter().zip(&namespaces).enumerate() {
+            let evaluator = Evaluator::new(namespace);
+            for statement in module.body() {
+                match statement {
+                    Stmt::FunctionDef(function) => {
+                        model
+                            .functions
+                            .push(function_facts(index, None, function, &evaluator));
+                    }
+                    Stmt::ClassDef(class) => {
+                        for inner in &class.body {
+                            if let Stmt::FunctionDef(function) = inner {
+                                model.functions.push(function_facts(
+                                    index,
+                                    Some(class.name.as_str()),
+                                    function,
+                                    &evaluator,
+                                ));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut lookup = Lookup::new(modules);
+        for (index, app) in model.apps.iter().enumerate() {
+            lookup
+                .apps
+                .entry((app.module, app.name.clone()))
+                .or_insert(index);
+        }
+        for (index, function) in model.functions.iter().enumerate() {
+            lookup
+                .functions
+                .entry((function.module, function.name.clone()))
+                .or_insert(index);
+        }
+        model.mark_lifespans(modules, &namespaces, &lookup);
+        model.propagate_storage(&lookup);
+        model.collect_routes_and_events(modules, &namespaces, &lookup, &instances, settings);
+        model.collect_pools(modules, &namespaces, &instances, settings, &lookup);
+        model
+    }
+
+    /// The function called `name` in module `module`.
+    pub fn function(&self, module: usize, name: &str) -> Option<usize> {
+        self.functions
+            .iter()
+            .position(|function| function.module == module && function.name == name)
+    }
+
+    /// The lifespan functions of the apps (indices into [`AppModel::functions`]).
+    pub fn lifespans(&self) -> impl Iterator<Item = (usize, &FunctionFacts)> {
+        self.functions
+            .iter()
+            .enumerate()
+            .filter(|(_, function)| function.lifespan.is_some())
+    }
+
+    fn mark_lifespans(
+        &mut self,
+        modules: &[(&str, &PythonModule)],
+        namespaces: &[Namespace],
+        lookup: &Lookup,
+    ) {
+        let targets: Vec<(usize, String)> = self
+            .apps
+            .iter()
+            .filter_map(|app| Some((app.module, app.lifespan.clone()?)))
+            .collect();
+        for (module, target) in targets {
+            let Some(index) = lookup.resolve_function(module, &target) else {
+                continue;
+            };
+            let Some(function) = self.functions.get(index) else {
+                continue;
+            };
+            let Some(definition) = find_function(modules, function.module, &function.name) else {
+                continue;
+            };
+            let Some(namespace) = namespaces.get(function.module) else {
+                continue;
+            };
+            let facts = lifespan_facts(definition, &Evaluator::new(namespace));
+            if let Some(function) = self.functions.get_mut(index) {
+                function.lifespan = Some(facts);
+            }
+        }
+    }
+
+    fn propagate_storage(&mut self, lookup: &Lookup) {
+        // Each function's callees and dependencies that are project functions.
+        let edges: Vec<Vec<usize>> = (0..self.functions.len())
+            .map(|index| {
+                let function = &self.functions[index];
+                function
+                    .calls
+                    .iter()
+                    .map(|call| call.callee.as_str())
+                    .chain(function.dependencies.iter().map(String::as_str))
+                    .filter_map(|name| lookup.resolve_function(function.module, name))
+                    .filter(|&callee| callee != index)
+                    .collect()
+            })
+            .collect();
+        // Callers of each function; storage reachability flows from callee to caller.
+        let mut callers: Vec<Vec<usize>> = vec![Vec::new(); self.functions.len()];
+        for (caller, callees) in edges.iter().enumerate() {
+            for &callee in callees {
+                if let Some(list) = callers.get_mut(callee) {
+                    list.push(caller);
+                }
+            }
+        }
+        let mut queue: Vec<usize> = Vec::new();
+        for (index, function) in self.functions.iter_mut().enumerate() {
+            function.touches_storage = !function.storage_calls.is_empty();
+            if function.touches_storage {
+                queue.push(index);
+            }
+        }
+        while let Some(callee) = queue.pop() {
+            for &caller in callers.get(callee).map_or(&[][..], Vec::as_slice) {
+                if let Some(function) = self.functions.get_mut(caller)
+                    && !function.touches_storage
+                {
+                    function.touches_storage = true;
+                    queue.push(caller);
+                }
+            }
+        }
+    }
+
+    fn collect_routes_and_events(
+        &mut self,
+        modules: &[(&str, &PythonModule)],
+        namespaces: &[Namespace],
+        lookup: &Lookup,
+        instances: &HashMap<String, usize>,
+        settings: Option<&SettingsModel>,
+    ) {
+        // Include edges: (parent app index, child router index, prefix).
+        let mut includes: Vec<(usize, usize, String)> = Vec::new();
+        for (index, ((_, module), namespace)) in modules.iter().zip(namespaces).enumerate() {
+            let evaluator = Evaluator::new(namespace);
+            for statement in module.body() {
+                let Stmt::Expr(expression) = statement else {
+                    continue;
+                };
+                let Expr::Call(call) = expression.value.as_ref() else {
+                    continue;
+                };
+                let Expr::Attribute(attribute) = call.func.as_ref() else {
+                    continue;
+                };
+                let Expr::Name(owner) = attribute.value.as_ref() else {
+                    continue;
+                };
+                let Some(parent) = lookup.app(index, owner.id.as_str()) else {
+                    continue;
+                };
+                match attribute.attr.as_str() {
+                    "include_router" => {
+                        let Some(router_expr) = call.arguments.find_argument_value("router", 0)
+                        else {
+                            continue;
+                        };
+                        let Some(child) = reference_name(&evaluator, router_expr)
+                            .and_then(|name| lookup.resolve_app(index, &name))
+                        else {
+                            continue;
+                        };
+                        let resolver = ArgumentResolver {
+                            evaluator: &evaluator,
+                            instances,
+                            settings,
+                        };
+                        let prefix = call
+                            .arguments
+                            .find_keyword("prefix")
+                            .and_then(|keyword| {
+                                resolver
+                                    .eval(&keyword.value)
+                                    .value
+                                    .as_str()
+                                    .map(str::to_string)
+                            })
+                            .unwrap_or_default();
+                        includes.push((parent, child, prefix));
+                    }
+                    "add_event_handler" => {
+                        let event = call
+                            .arguments
+                            .find_argument_value("event_type", 0)
+                            .and_then(|expr| {
+                                evaluator.eval(expr).value.as_str().map(str::to_string)
+                            });
+                        let handler = call
+                            .arguments
+                            .find_argument_value("func", 1)
+                            .and_then(|expr| evaluator.qualified_name(expr));
+                        if let (Some(event), Some(handler)) = (event, handler) {
+                            let function = lookup.resolve_function(index, &handler);
+                            self.event_handlers.push(EventHandler {
+                                module: index,
+                                event,
+                                handler,
+                                function,
+                                registration: EventRegistration::AddEventHandler,
+                                span: span_of(call),
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // Decorated handlers.
+        for (index, ((_, module), namespace)) in modules.iter().zip(namespaces).enumerate() {
+            let evaluator = Evaluator::new(namespace);
+            for statement in module.body() {
+                let Stmt::FunctionDef(function) = statement else {
+                    continue;
+                };
+                let Some(function_index) = lookup.function(index, function.name.as_str()) else {
+                    continue;
+                };
+                for decorator in &function.decorator_list {
+                    let Expr::Call(call) = &decorator.expression else {
+                        continue;
+                    };
+                    let Expr::Attribute(attribute) = call.func.as_ref() else {
+                        continue;
+                    };
+                    let Expr::Name(owner) = attribute.value.as_ref() else {
+                        continue;
+                    };
+                    let Some(app) = lookup.app(index, owner.id.as_str()) else {
+                        continue;
+                    };
+                    let verb = attribute.attr.as_str();
+                    if verb == "on_event" {
+                        if let Some(event) = call
+                            .arguments
+                            .find_argument_value("event_type", 0)
+                            .and_then(|expr| {
+                                evaluator.eval(expr).value.as_str().map(str::to_string)
+                            })
+                        {
+                            self.event_handlers.push(EventHandler {
+                                module: index,
+                                event,
+                                handler: function.name.to_string(),
+                                function: Some(function_index),
+                                registration: EventRegistration::OnEventDecorator,
+                                span: span_of(decorator),
+                            });
+                        }
+                        continue;
+                    }
+                    let methods = route_methods(verb, call, &evaluator);
+                    if methods.is_empty() {
+                        continue;
+                    }
+                    let Some(path) = call
+                        .arguments
+                        .find_argument_value("path", 0)
+                        .and_then(|expr| evaluator.eval(expr).value.as_str().map(str::to_string))
+                    else {
+                        continue;
+                    };
+                    let mounts = self.mount_prefixes(app, &includes);
+                    for method in &methods {
+                        for (prefix, mounted) in &mounts {
+                            self.routes.push(Route {
+                                module: index,
+                                method: method.clone(),
+                                full_path: format!("{prefix}{path}"),
+                                path: path.clone(),
+                                mounted: *mounted,
+                                owner: owner.id.to_string(),
+                                handler: function.name.to_string(),
+                                function: function_index,
+                                span: span_of(decorator),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The prefixes under which routes declared on `app` are served, and whether each
+    /// chain reaches an application (or stops at a router nobody includes).
+    fn mount_prefixes(
+        &self,
+        app: usize,
+        includes: &[(usize, usize, String)],
+    ) -> Vec<(String, bool)> {
+        let mut results = Vec::new();
+        let mut stack = vec![(app, String::new(), 0usize, vec![app])];
+        while let Some((current, suffix, depth, seen)) = stack.pop() {
+            let Some(object) = self.apps.get(current) else {
+                continue;
+            };
+            let own = format!("{}{suffix}", object.prefix);
+            if object.kind != AppKind::Router {
+                results.push((own, true));
+                continue;
+            }
+            let parents: Vec<&(usize, usize, String)> = includes
+                .iter()
+                .filter(|(_, child, _)| *child == current)
+                .collect();
+            if parents.is_empty() || depth >= MAX_MOUNT_DEPTH {
+                results.push((own, false));
+                continue;
+            }
+            for (parent, _, prefix) in parents {
+                if seen.contains(parent) {
+                    continue;
+                }
+                let mut seen = seen.clone();
+                seen.push(*parent);
+                stack.push((*parent, format!("{prefix}{own}"), depth + 1, seen));
+            }
+        }
+        results.sort();
+        results.dedup();
+        if results.is_empty() {
+            results.push((String::new(), false));
+        }
+        results
+    }
+
+    fn collect_pools(
+        &mut self,
+        modules: &[(&str, &PythonModule)],
+        namespaces: &[Namespace],
+        instances: &HashMap<String, usize>,
+        settings: Option<&SettingsModel>,
+        lookup: &Lookup,
+    ) {
+        for (index, ((_, module), namespace)) in modules.iter().zip(namespaces).enumerate() {
+            let evaluator = Evaluator::new(namespace);
+            let resolver = ArgumentResolver {
+                evaluator: &evaluator,
+                instances,
+                settings,
+            };
+            for statement in module.body() {
+                match statement {
+                    Stmt::FunctionDef(function) => {
+                        self.pools_in_function(index, None, function, &resolver, lookup);
+                    }
+                    Stmt::ClassDef(class) => {
+                        for inner in &class.body {
+                            if let Stmt::FunctionDef(function) = inner {
+                                self.pools_in_function(
+                                    index,
+                                    Some(class.name.as_str()),
+                                    function,
+                                    &resolver,
+                                    lookup,
+                                );
+                            }
+                        }
+                    }
+                    other => {
+                        let mut finder = CallFinder::default();
+                        finder.visit_stmt(other);
+                        for call in finder.calls {
+                            if let Some(pool) =
+                                pool_creation(index, call, CreationSite::Import, &resolver)
+                            {
+                                self.pools.push(pool);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn pools_in_function(
+        &mut self,
+        module: usize,
+        class: Option<&str>,
+        function: &StmtFunctionDef,
+        resolver: &ArgumentResolver<'_>,
+        lookup: &Lookup,
+    ) {
+        let name = qualified_function_name(class, function);
+        let Some(index) = lookup.function(module, &name) else {
+            return;
+        };
+        let site = if self
+            .functions
+            .get(index)
+            .is_some_and(|f| f.lifespan.is_some())
+        {
+            CreationSite::Lifespan(index)
+        } else {
+            CreationSite::Function(index)
+        };
+        let mut finder = CallFinder::default();
+        for statement in &function.body {
+            finder.visit_stmt(statement);
+        }
+        for call in finder.calls {
+            if let Some(pool) = pool_creation(module, call, site.clone(), resolver) {
+                self.pools.push(pool);
+            }
+        }
+    }
+}
+
+/// Resolves `settings.X` arguments through the settings model.
+struct ArgumentResolver<'a> {
+    evaluator: &'a Evaluator<'a>,
+    instances: &'a HashMap<String, usize>,
+    settings: Option<&'a SettingsModel>,
+}
+
+impl ArgumentResolver<'_> {
+    fn eval(&self, expr: &Expr) -> Evaluated {
+        let evaluated = self.evaluator.eval(expr);
+        if !matches!(evaluated.value, Value::Unknown | Value::Reference(_)) {
+            return evaluated;
+        }
+        // `str(settings.FIELD)`: the field's value as a string.
+        if let Expr::Call(call) = expr
+            && let [argument] = &call.arguments.args[..]
+            && call.arguments.keywords.is_empty()
+            && self.evaluator.qualified_name(&call.func).as_deref() == Some("str")
+        {
+            let mut inner = self.eval(argument);
+            if !matches!(inner.value, Value::Str(_)) {
+                inner.value = Value::Unknown;
+            }
+            inner.span = span_of(expr);
+            return inner;
+        }
+        // `settings.FIELD` where `settings = Settings()` somewhere in the project.
+        if let (Expr::Attribute(attribute), Some(model)) = (expr, self.settings)
+            && let Some(base) = self.evaluator.qualified_name(&attribute.value)
+            && let Some(&class_index) = self.instances.get(base.rsplit('.').next().unwrap_or(&base))
+            && let Some(class) = model.classes.get(class_index)
+            && let Some(field) = model
+                .all_fields(class)
+                .into_iter()
+                .find(|field| field.name == attribute.attr.as_str())
+        {
+            let mut resolved = field
+                .default
+                .clone()
+                .unwrap_or_else(|| Evaluated::unknown(span_of(expr)));
+            resolved.span = span_of(expr);
+            if resolved.env_override.is_none() {
+                resolved.env_override = field.env_names.first().cloned();
+            }
+            return resolved;
+        }
+        evaluated
+    }
+}
+
+/// Module-level names bound to a settings class instance (`settings = Settings()`), by name.
+fn settings_instances(
+    modules: &[(&str, &PythonModule)],
+    namespaces: &[Namespace],
+    settings: Option<&SettingsModel>,
+) -> HashMap<String, usize> {
+    let mut instances = HashMap::new();
+    let Some(model) = settings else {
+        return instances;
+    };
+    for ((_, module), namespace) in modules.iter().zip(namespaces) {
+        let evaluator = Evaluator::new(namespace);
+        for statement in module.body() {
+            if let Stmt::Assign(assign) = statement
+                && let [Expr::Name(target)] = assign.targets.as_slice()
+                && let Expr::Call(call) = assign.value.as_ref()
+                && let Some(callee) = evaluator.qualified_name(&call.func)
+                && let Some(class) = model
+                    .classes
+                    .iter()
+                    .position(|class| Some(class.name.as_str()) == callee.rsplit('.').next())
+            {
+                instances.insert(target.id.to_string(), class);
+            }
+        }
+    }
+    instances
+}
+
+/// `FastAPI(...)`, `Starlette(...)`, `APIRouter(...)`.
+fn app_kind(evaluator: &Evaluator<'_>, call: &ExprCall) -> Option<AppKind> {
+    match evaluator.qualified_name(&call.func)?.as_str() {
+        "fastapi.FastAPI" | "fastapi.applications.FastAPI" => Some(AppKind::FastApi),
+        "starlette.applications.Starlette" => Some(AppKind::Starlette),
+        "fastapi.APIRouter" | "fastapi.routing.APIRouter" => Some(AppKind::Router),
+        _ => None,
+    }
+}
+
+/// The HTTP methods a route decorator declares (empty: not a route decorator).
+fn route_methods(verb: &str, call: &ExprCall, evaluator: &Evaluator<'_>) -> Vec<String> {
+    match verb {
+        "get" | "post" | "put" | "delete" | "patch" | "options" | "head" | "trace" => {
+            vec![verb.to_ascii_uppercase()]
+        }
+        "websocket" | "websocket_route" => vec!["WEBSOCKET".into()],
+        "api_route" | "route" => {
+            let listed = call
+                .arguments
+                .find_keyword("methods")
+                .map(|keyword| evaluator.eval(&keyword.value).value);
+            match listed {
+                Some(Value::List(items) | Value::Tuple(items)) => items
+                    .iter()
+                    .filter_map(|item| item.value.as_str().map(str::to_ascii_uppercase))
+                    .collect(),
+                _ => vec!["GET".into()],
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The name an expression refers to: resolved through imports, or, for a local value
+/// (`engine = create_engine(...)`), the dotted text itself (`engine.begin`).
+fn reference_name(evaluator: &Evaluator<'_>, expr: &Expr) -> Option<String> {
+    evaluator
+        .qualified_name(expr)
+        .or_else(|| dotted_text(expr, 0))
+}
+
+fn dotted_text(expr: &Expr, depth: usize) -> Option<String> {
+    if depth > 32 {
+        return None;
+    }
+    match expr {
+        Expr::Name(name) => Some(name.id.to_string()),
+        Expr::Attribute(attribute) => Some(format!(
+            "{}.{}",
+            dotted_text(&attribute.value, depth + 1)?,
+            attribute.attr.as_str()
+        )),
+        _ => None,
+    }
+}
+
+/// Indexes for resolving names across modules in constant time.
+#[derive(Default)]
+struct Lookup {
+    module_names: Vec<String>,
+    modules_by_name: HashMap<String, usize>,
+    /// Every proper dotted suffix of every module name (`api.items`, `items`), first wins.
+    modules_by_suffix: HashMap<String, usize>,
+    functions: HashMap<(usize, String), usize>,
+    apps: HashMap<(usize, String), usize>,
+}
+
+impl Lookup {
+    fn new(modules: &[(&str, &PythonModule)]) -> Self {
+        let mut lookup = Lookup::default();
+        for (index, (name, _)) in modules.iter().enumerate() {
+            lookup.module_names.push((*name).to_string());
+            lookup
+                .modules_by_name
+                .entry((*name).to_string())
+                .or_insert(index);
+            let mut rest = *name;
+            while let Some((_, suffix)) = rest.split_once('.') {
+                lookup
+                    .modules_by_suffix
+                    .entry(suffix.to_string())
+                    .or_insert(index);
+                rest = suffix;
+            }
+        }
+        lookup
+    }
+
+    /// Resolves a name used in `module` (`items.router`, `.routes.items.router`,
+    /// `app.api.deps.get_db`) to (module index, name in that module).
+    fn resolve_reference(&self, module: usize, name: &str) -> Option<(usize, String)> {
+        let current = self.module_names.get(module)?;
+        let absolute = if name.starts_with('.') {
+            let level = name.chars().take_while(|&c| c == '.').count();
+            let rest = &name[level..];
+            let mut parts: Vec<&str> = current.split('.').collect();
+            for _ in 0..level {
+                parts.pop();
+            }
+            parts.extend(rest.split('.').filter(|part| !part.is_empty()));
+            parts.join(".")
+        } else {
+            name.to_string()
+        };
+        let (module_path, item) = absolute.rsplit_once('.')?;
+        let mut target = self
+            .modules_by_name
+            .get(module_path)
+            .or_else(|| self.modules_by_suffix.get(module_path))
+            .copied();
+        let mut rest = module_path;
+        while target.is_none()
+            && let Some((_, suffix)) = rest.split_once('.')
+        {
+            target = self.modules_by_name.get(suffix).copied();
+            rest = suffix;
+        }
+        Some((target?, item.to_string()))
+    }
+
+    fn function(&self, module: usize, name: &str) -> Option<usize> {
+        self.functions.get(&(module, name.to_string())).copied()
+    }
+
+    fn app(&self, module: usize, name: &str) -> Option<usize> {
+        self.apps.get(&(module, name.to_string())).copied()
+    }
+
+    /// The function a name used in `module` refers to: defined there, or imported from
+    /// another scanned module.
+    fn resolve_function(&self, module: usize, name: &str) -> Option<usize> {
+        self.function(module, name).or_else(|| {
+            let (target, item) = self.resolve_reference(module, name)?;
+            self.function(target, &item)
+        })
+    }
+
+    /// The app or router a name used in `module` refers to.
+    fn resolve_app(&self, module: usize, name: &str) -> Option<usize> {
+        self.app(module, name).or_else(|| {
+            let (target, item) = self.resolve_reference(module, name)?;
+            self.app(target, &item)
+        })
+    }
+}
+
+fn find_function<'m>(
+    modules: &[(&str, &'m PythonModule)],
+    module: usize,
+    name: &str,
+) -> Option<&'m StmtFunctionDef> {
+    let (_, module) = modules.get(module)?;
+    let (class, method) = match name.split_once('.') {
+        Some((class, method)) => (Some(class), method),
+        None => (None, name),
+    };
+    for statement in module.body() {
+        match (statement, class) {
+            (Stmt::FunctionDef(function), None) if function.name.as_str() == method => {
+                return Some(function);
+            }
+            (Stmt::ClassDef(definition), Some(class)) if definition.name.as_str() == class => {
+                for inner in &definition.body {
+                    if let Stmt::FunctionDef(function) = inner
+                        && function.name.as_str() == method
+                    {
+                        return Some(function);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn qualified_function_name(class: Option<&str>, function: &StmtFunctionDef) -> String {
+    match class {
+        Some(class) => format!("{class}.{}", function.name.as_str()),
+        None => function.name.to_string(),
+    }
+}
+
+/// Reads one function: its calls, dependencies and storage calls.
+fn function_facts(
+    module: usize,
+    class: Option<&str>,
+    function: &StmtFunctionDef,
+    evaluator: &Evaluator<'_>,
+) -> FunctionFacts {
+    let mut finder = CallFinder::default();
+    for statement in &function.body {
+        finder.visit_stmt(statement);
+    }
+    let calls: Vec<Call> = finder
+        .calls
+        .iter()
+        .map(|call| describe_call(call, &finder.awaited, evaluator))
+        .collect();
+    let storage_calls = finder
+        .calls
+        .iter()
+        .zip(&calls)
+        .filter(|(expr, call)| is_storage_call(expr, call, evaluator))
+        .map(|(_, call)| call.clone())
+        .collect();
+    FunctionFacts {
+        module,
+        name: qualified_function_name(class, function),
+        name_span: span_of(&function.name),
+        span: span_of(function),
+        is_async: function.is_async,
+        calls,
+        dependencies: dependencies(function, evaluator),
+        storage_calls,
+        touches_storage: false,
+        lifespan: None,
+    }
+}
+
+fn describe_call(call: &ExprCall, awaited: &HashSet<u32>, evaluator: &Evaluator<'_>) -> Call {
+    let callee =
+        reference_name(evaluator, &call.func).unwrap_or_else(|| match call.func.as_ref() {
+            Expr::Attribute(attribute) => format!("?.{}", attribute.attr.as_str()),
+            _ => "?".to_string(),
+        });
+    let span = span_of(call);
+    Call {
+        callee,
+        awaited: awaited.contains(&span.start),
+        span,
+    }
+}
+
+/// Whether a call reaches a database or cache.
+fn is_storage_call(expr: &ExprCall, call: &Call, evaluator: &Evaluator<'_>) -> bool {
+    let method = call.method();
+    let is_method = matches!(expr.func.as_ref(), Expr::Attribute(_));
+    if is_method && STORAGE_METHODS.contains(&method) {
+        return true;
+    }
+    if is_method && matches!(method, "connect" | "begin") {
+        let receiver = call
+            .callee
+            .rsplit_once('.')
+            .map_or("", |(receiver, _)| receiver);
+        let receiver = receiver.to_ascii_lowercase();
+        return ["engine", "pool", "db", "database", "conn"]
+            .iter()
+            .any(|word| receiver.contains(word));
+    }
+    if call.callee == "sqlalchemy.text" || call.callee == "sqlalchemy.sql.text" {
+        return expr
+            .arguments
+            .args
+            .first()
+            .and_then(|arg| {
+                evaluator
+                    .eval(arg)
+                    .value
+                    .as_str()
+                    .map(str::to_ascii_uppercase)
+            })
+            .is_some_and(|sql| {
+                ["SELECT", "INSERT", "UPDATE", "DELETE"]
+                    .iter()
+                    .any(|keyword| sql.trim_start().starts_with(keyword))
+            });
+    }
+    false
+}
+
+/// `Depends(dep)` in parameter defaults and `Annotated[..., Depends(dep)]` annotations.
+fn dependencies(function: &StmtFunctionDef, evaluator: &Evaluator<'_>) -> Vec<String> {
+    let mut found = Vec::new();
+    for parameter in function.parameters.iter_non_variadic_params() {
+        let mut candidates: Vec<&Expr> = Vec::new();
+        if let Some(default) = parameter.default() {
+            candidates.push(default);
+        }
+        if let Some(Expr::Subscript(subscript)) = parameter.parameter.annotation.as_deref()
+            && let Expr::Tuple(tuple) = subscript.slice.as_ref()
+        {
+            candidates.extend(tuple.elts.iter().skip(1));
+        }
+        for candidate in candidates {
+            if let Expr::Call(call) = candidate
+                && evaluator
+                    .qualified_name(&call.func)
+                    .is_some_and(|name| name.rsplit('.').next() == Some("Depends"))
+                && let Some(target) = call.arguments.find_argument_value("dependency", 0)
+                && let Some(name) = evaluator.qualified_name(target)
+            {
+                found.push(name);
+            }
+        }
+    }
+    found
+}
+
+/// The calls before, around and after a lifespan's `yield`.
+fn lifespan_facts(function: &StmtFunctionDef, evaluator: &Evaluator<'_>) -> LifespanFacts {
+    let mut finder = CallFinder::default();
+    for statement in &function.body {
+        finder.visit_stmt(statement);
+    }
+    let Some(yield_span) = finder.first_yield else {
+        return LifespanFacts {
+            before_yield: finder
+                .calls
+                .iter()
+                .map(|call| describe_call(call, &finder.awaited, evaluator))
+                .collect(),
+            ..LifespanFacts::default()
+        };
+    };
+    let mut facts = LifespanFacts {
+        yield_span: Some(yield_span),
+        ..LifespanFacts::default()
+    };
+    let around: HashSet<u32> = finder
+        .with_blocks
+        .iter()
+        .filter(|(block, _)| block.start <= yield_span.start && yield_span.end <= block.end)
+        .flat_map(|(_, items)| items.iter().copied())
+        .collect();
+    for call in &finder.calls {
+        let described = describe_call(call, &finder.awaited, evaluator);
+        if around.contains(&described.span.start) {
+            facts.around_yield.push(described);
+        } else if described.span.start < yield_span.start {
+            facts.before_yield.push(described);
+        } else {
+            facts.after_yield.push(described);
+        }
+    }
+    facts
+}
+
+/// A pool creation from a call, if its factory is a known one.
+fn pool_creation(
+    module: usize,
+    call: &ExprCall,
+    site: CreationSite,
+    resolver: &ArgumentResolver<'_>,
+) -> Option<PoolCreation> {
+    let factory = resolver.evaluator.qualified_name(&call.func)?;
+    if !POOL_FACTORIES.contains(&factory.as_str()) {
+        return None;
+    }
+    let url = ["url", "dsn"]
+        .iter()
+        .find_map(|name| {
+            call.arguments
+                .find_keyword(name)
+                .map(|keyword| &keyword.value)
+        })
+        .or_else(|| call.arguments.args.first())
+        .map(|expr| resolver.eval(expr));
+    let arguments = call
+        .arguments
+        .keywords
+        .iter()
+        .filter_map(|keyword| {
+            let name = keyword.arg.as_ref()?.as_str();
+            POOL_ARGUMENTS
+                .contains(&name)
+                .then(|| (name.to_string(), resolver.eval(&keyword.value)))
+        })
+        .collect();
+    Some(PoolCreation {
+        module,
+        factory,
+        url,
+        arguments,
+        site,
+        span: span_of(call),
+    })
+}
+
+/// Collects the calls of a body in source order, without entering nested functions,
+/// classes or lambdas; notes awaited calls, the first `yield` and `with` blocks.
+#[derive(Default)]
+struct CallFinder<'a> {
+    calls: Vec<&'a ExprCall>,
+    awaited: HashSet<u32>,
+    first_yield: Option<Span>,
+    /// Each `with` statement's span and the starts of the calls in its items.
+    with_blocks: Vec<(Span, Vec<u32>)>,
+}
+
+impl<'a> Visitor<'a> for CallFinder<'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            Stmt::With(with) => {
+                let items = with
+                    .items
+                    .iter()
+                    .filter_map(|item| match &item.context_expr {
+                        Expr::Call(call) => Some(span_of(call).start),
+                        Expr::Await(awaited) => match awaited.value.as_ref() {
+                            Expr::Call(call) => Some(span_of(call).start),
+                            _ => None,
+                        },
+                        _ => None,
+                    })
+                    .collect();
+                self.with_blocks.push((span_of(with), items));
+                walk_stmt(self, stmt);
+            }
+            _ => walk_stmt(self, stmt),
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Lambda(_) => {}
+            Expr::Call(call) => {
+                self.calls.push(call);
+                walk_expr(self, expr);
+            }
+            Expr::Await(awaited) => {
+                if let Expr::Call(call) = awaited.value.as_ref() {
+                    self.awaited.insert(span_of(call).start);
+                }
+                walk_expr(self, expr);
+            }
+            Expr::Yield(_) | Expr::YieldFrom(_) => {
+                if self.first_yield.is_none() {
+                    self.first_yield = Some(span_of(expr));
+                }
+                walk_expr(self, expr);
+            }
+            _ => walk_expr(self, expr),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::syntax::parse;
+    use super::*;
+
+    fn at(text: &str, needle: &str) -> Span {
+        let start = text.find(needle).expect("needle in text");
+        Span::from_range(start..start + needle.len())
+    }
+
+    fn build(files: &[(&str, &str)], with_settings: bool) -> AppModel {
+        let parsed: Vec<_> = files.iter().map(|(_, text)| parse(text)).collect();
+        for file in &parsed {
+            assert_eq!(file.errors, vec![]);
+        }
+        let modules: Vec<(&str, &PythonModule)> = files
+            .iter()
+            .zip(&parsed)
+            .map(|((name, _), file)| (*name, &file.tree))
+            .collect();
+        let settings = with_settings.then(|| {
+            SettingsModel::build(&parsed.iter().map(|file| &file.tree).collect::<Vec<_>>())
+        });
+        AppModel::build(&modules, settings.as_ref())
+    }
+
+    const MAIN: &str = r#"from contextlib import asynccontextmanager
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import create_async_engine
+from .api import items
+from .core.config import settings
+
+engine = create_async_engine(settings.DATABASE_URL, pool_size=settings.POOL_SIZE)
+
+@asynccontextmanager
+async def lifespan(app):
+    pool = await asyncpg.create_pool("postgresql://db/app")
+    async with engine.begin() as conn:
+        yield
+    await pool.close()
+
+app = FastAPI(lifespan=lifespan)
+app.include_router(items.router, prefix="/api")
+
+@app.get("/health")
+async def health():
+    async with engine.connect() as conn:
+        await conn.execute(text("SELECT 1"))
+    return {"ok": True}
+
+@app.on_event("startup")
+async def warm():
+    sleep(1)
+"#;
+
+    const ITEMS: &str = r#"from time import sleep
+from fastapi import APIRouter, Depends
+from ..deps import get_db
+
+router = APIRouter(prefix="/items")
+
+@router.get("/{item_id}")
+async def read(item_id: int, db=Depends(get_db)):
+    sleep(0.1)
+    return item_id
+
+@router.api_route("/", methods=["GET", "POST"])
+def listing():
+    return []
+"#;
+
+    const DEPS: &str = r#"async def get_db():
+    async with SessionLocal() as session:
+        await session.execute("SELECT 1")
+        yield session
+"#;
+
+    const CONFIG: &str = r#"import os
+from pydantic_settings import BaseSettings
+
+class Settings(BaseSettings):
+    DATABASE_URL: str = "postgresql+asyncpg://localhost/app"
+    POOL_SIZE: int = 5
+
+settings = Settings()
+"#;
+
+    fn project() -> AppModel {
+        build(
+            &[
+                ("app.main", MAIN),
+                ("app.api.items", ITEMS),
+                ("app.deps", DEPS),
+                ("app.core.config", CONFIG),
+            ],
+            true,
+        )
+    }
+
+    #[test]
+    fn apps_and_routers() {
+        let model = project();
+        let apps: Vec<(&str, AppKind, &str, Option<&str>)> = model
+            .apps
+            .iter()
+            .map(|app| {
+                (
+                    app.name.as_str(),
+                    app.kind,
+                    app.prefix.as_str(),
+                    app.lifespan.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            apps,
+            vec![
+                ("app", AppKind::FastApi, "", Some("lifespan")),
+                ("router", AppKind::Router, "/items", None),
+            ]
+        );
+    }
+
+    #[test]
+    fn routes_with_full_paths() {
+        let model = project();
+        let routes: Vec<(&str, &str, &str, bool)> = model
+            .routes
+            .iter()
+            .map(|route| {
+                (
+                    route.method.as_str(),
+                    route.full_path.as_str(),
+                    route.handler.as_str(),
+                    route.mounted,
+                )
+            })
+            .collect();
+        assert_eq!(
+            routes,
+            vec![
+                ("GET", "/health", "health", true),
+                ("GET", "/api/items/{item_id}", "read", true),
+                ("GET", "/api/items/", "listing", true),
+                ("POST", "/api/items/", "listing", true),
+            ]
+        );
+        assert_eq!(
+            model.routes[0].span,
+            at(MAIN, "app.get(\"/health\")").cover(Span::empty(at(MAIN, "@app.get").start))
+        );
+    }
+
+    #[test]
+    fn event_handlers() {
+        let model = project();
+        assert_eq!(model.event_handlers.len(), 1);
+        let handler = &model.event_handlers[0];
+        assert_eq!(
+            (handler.event.as_str(), handler.handler.as_str()),
+            ("startup", "warm")
+        );
+        assert_eq!(handler.registration, EventRegistration::OnEventDecorator);
+        assert_eq!(
+            handler.span,
+            at(MAIN, "app.on_event(\"startup\")")
+                .cover(Span::empty(at(MAIN, "@app.on_event").start))
+        );
+    }
+
+    #[test]
+    fn calls_resolved_through_imports() {
+        let model = project();
+        let read = &model.functions[model.function(1, "read").expect("read")];
+        assert!(read.is_async);
+        assert_eq!(read.calls[0].callee, "time.sleep");
+        assert_eq!(read.calls[0].span, at(ITEMS, "sleep(0.1)"));
+        assert!(!read.calls[0].awaited);
+        assert_eq!(read.dependencies, vec!["..deps.get_db".to_string()]);
+        let warm = &model.functions[model.function(0, "warm").expect("warm")];
+        assert_eq!(warm.calls[0].callee, "sleep");
+    }
+
+    #[test]
+    fn storage_through_calls_and_dependencies() {
+        let model = project();
+        let health = &model.functions[model.function(0, "health").expect("health")];
+        assert!(health.touches_storage);
+        let direct: Vec<&str> = health
+            .storage_calls
+            .iter()
+            .map(|call| call.callee.as_str())
+            .collect();
+        assert_eq!(direct, vec!["engine.connect", "conn.execute"]);
+        let read = &model.functions[model.function(1, "read").expect("read")];
+        assert!(read.storage_calls.is_empty());
+        assert!(read.touches_storage, "through Depends(get_db)");
+        let listing = &model.functions[model.function(1, "listing").expect("listing")];
+        assert!(!listing.touches_storage);
+    }
+
+    #[test]
+    fn lifespan_before_around_and_after_yield() {
+        let model = project();
+        let (_, lifespan) = model.lifespans().next().expect("lifespan");
+        assert_eq!(lifespan.name, "lifespan");
+        let facts = lifespan.lifespan.as_ref().expect("facts");
+        let names = |calls: &[Call]| calls.iter().map(|c| c.callee.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&facts.before_yield), vec!["asyncpg.create_pool"]);
+        assert_eq!(names(&facts.around_yield), vec!["engine.begin"]);
+        assert_eq!(names(&facts.after_yield), vec!["pool.close"]);
+        assert!(facts.after_yield[0].awaited);
+    }
+
+    #[test]
+    fn pools_with_sites_and_settings_resolved_arguments() {
+        let model = project();
+        assert_eq!(model.pools.len(), 2);
+        let engine = &model.pools[0];
+        assert_eq!(engine.factory, "sqlalchemy.ext.asyncio.create_async_engine");
+        assert_eq!(engine.site, CreationSite::Import);
+        let url = engine.url.as_ref().expect("url");
+        assert_eq!(
+            url.value,
+            Value::Str("postgresql+asyncpg://localhost/app".into())
+        );
+        assert_eq!(url.env_override.as_deref(), Some("DATABASE_URL"));
+        assert_eq!(url.span, at(MAIN, "settings.DATABASE_URL"));
+        assert_eq!(engine.arguments.len(), 1);
+        assert_eq!(engine.arguments[0].0, "pool_size");
+        assert_eq!(engine.arguments[0].1.value, Value::Int(5));
+        let pool = &model.pools[1];
+        assert_eq!(pool.factory, "asyncpg.create_pool");
+        assert!(matches!(pool.site, CreationSite::Lifespan(_)));
+        assert_eq!(
+            pool.url.as_ref().map(|u| u.value.clone()),
+            Some(Value::Str("postgresql://db/app".into()))
+        );
+    }
+
+    #[test]
+    fn add_event_handler_and_unmounted_router() {
+        let text = "from fastapi import FastAPI, APIRouter\nrouter = APIRouter()\napp = FastAPI()\nasync def start():\n    pass\napp.add_event_handler(\"startup\", start)\n@router.post(\"/x\")\nasync def x():\n    pass\n";
+        let model = build(&[("main", text)], false);
+        assert_eq!(
+            model.event_handlers[0].registration,
+            EventRegistration::AddEventHandler
+        );
+        assert_eq!(model.event_handlers[0].function, model.function(0, "start"));
+        assert_eq!(model.routes[0].full_path, "/x");
+        assert!(!model.routes[0].mounted);
+    }
+
+    #[test]
+    fn nested_routers() {
+        let text = "from fastapi import FastAPI, APIRouter\ninner = APIRouter(prefix=\"/b\")\nouter = APIRouter(prefix=\"/a\")\nouter.include_router(inner)\napp = FastAPI()\napp.include_router(outer, prefix=\"/v1\")\n@inner.get(\"/c\")\nasync def c():\n    pass\n";
+        let model = build(&[("main", text)], false);
+        assert_eq!(model.routes[0].full_path, "/v1/a/b/c");
+    }
+}
