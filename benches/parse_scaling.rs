@@ -3,13 +3,16 @@
 //! instruction, alias-heavy YAML). Linear growth shows as a flat µs/KB column.
 //!
 //! Run with `cargo bench --bench parse_scaling` (release build); pass sizes in MB to
-//! change them: `cargo bench --bench parse_scaling -- 0.5 2`.
+//! change them: `cargo bench --bench parse_scaling -- 0.5 2`, and `rules` to also time
+//! each rule alone (the three slowest per input are printed), to find the rule that
+//! grows faster than its input, and words to pick shapes (`-- 2 8 rules manifests`).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use deploylint::engine::RuleSet;
 use deploylint::project::ParsedFile;
-use deploylint::{FileKind, Linter, Settings, SourceFile};
+use deploylint::{FileKind, Linter, RULES, Settings, SourceFile};
 
 /// One input shape: its name, the file name it is linted as, and a generator of about
 /// `bytes` bytes.
@@ -47,6 +50,21 @@ const SHAPES: &[Shape] = &[
                     i.saturating_sub(1)
                 )
             })
+        },
+    },
+    Shape {
+        name: "FROM chain",
+        file_name: "Dockerfile",
+        kind: FileKind::Dockerfile,
+        make: |n| {
+            let mut text = String::from("FROM python:3.12-slim AS s0\n");
+            text.push_str(&repeat_to(n, |i| {
+                format!(
+                    "FROM s{i} AS s{}\nENV STEP={i}\nRUN echo {i} > /tmp/step\n",
+                    i + 1
+                )
+            }));
+            text
         },
     },
     Shape {
@@ -142,6 +160,12 @@ fn time(mut f: impl FnMut()) -> Duration {
 }
 
 fn main() {
+    let per_rule = std::env::args().any(|a| a == "rules");
+    // Other words pick shapes by name (`manifests`, `chain`) or file (`yaml`).
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "rules" && a != "--bench" && a.parse::<f64>().is_err())
+        .collect();
     let sizes: Vec<f64> = std::env::args()
         .skip(1)
         .filter_map(|a| a.parse().ok())
@@ -156,7 +180,13 @@ fn main() {
         "file", "shape", "MB", "parse ms", "µs/KB", "lint ms", "µs/KB"
     );
     let linter = Linter::new(Settings::default());
-    for shape in SHAPES {
+    let chosen = SHAPES.iter().filter(|shape| {
+        filters.is_empty()
+            || filters
+                .iter()
+                .any(|f| shape.name.contains(f.as_str()) || shape.file_name.contains(f.as_str()))
+    });
+    for shape in chosen {
         for &mb in &sizes {
             let text = (shape.make)((mb * 1_000_000.0) as usize);
             let kb = text.len() as f64 / 1000.0;
@@ -178,6 +208,30 @@ fn main() {
                 ms(lint),
                 ms(lint) * 1000.0 / kb
             );
+            if per_rule {
+                let mut timings: Vec<(Duration, &str)> = RULES
+                    .iter()
+                    .map(|meta| {
+                        let linter = Linter::new(Settings::with_rules(RuleSet::only(meta.code)));
+                        let took = time(|| {
+                            black_box(linter.lint_sources(vec![source.clone()]));
+                        });
+                        (took, meta.code.as_str())
+                    })
+                    .collect();
+                timings.sort_by_key(|t| std::cmp::Reverse(t.0));
+                let slowest: Vec<String> = timings
+                    .iter()
+                    .take(3)
+                    .map(|(took, code)| format!("{code} {:.1} ms", ms(*took)))
+                    .collect();
+                println!(
+                    "{:<14} {:<24} slowest alone: {}",
+                    "",
+                    "",
+                    slowest.join(", ")
+                );
+            }
         }
     }
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Seeds fuzz/corpus/<target>/ from the repository's fixtures (run from anywhere).
 # The pipeline target reads its first byte as the file kind: 0 Dockerfile,
-# 1 .dockerignore, 2 shell script, 3 YAML (see FILE_NAMES in src/lib.rs).
+# 1 .dockerignore, 2 shell script, 3 Kubernetes YAML, 4 gunicorn configuration,
+# 5 systemd unit, 6 compose file (see FILE_NAMES in src/lib.rs).
 set -euo pipefail
 cd "$(dirname "$0")"
 fixtures=../fixtures
@@ -34,8 +35,14 @@ while IFS= read -r -d '' file; do
       rm -f "$shell" ;;
     *.sh)
       add shell "$file"; add pipeline "$file" 2 ;;
+    *compose*.yaml|*compose*.yml)
+      add yaml "$file"; add pipeline "$file" 6 ;;
     *.yaml|*.yml)
       add yaml "$file"; add pipeline "$file" 3 ;;
+    gunicorn*.py)
+      add pipeline "$file" 4 ;;
+    *.service|*.socket|*.timer)
+      add pipeline "$file" 5 ;;
   esac
 done < <(find "$fixtures" -type f -print0)
 

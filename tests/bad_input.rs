@@ -26,8 +26,9 @@ use serde_json::Value;
 struct Kind {
     /// The name the case files are written under.
     file_name: &'static str,
-    /// A name that is not UTF-8 but still of this kind.
-    odd_name: &'static [u8],
+    /// A name that is not UTF-8 but still of this kind, if the kind has one (gunicorn
+    /// configurations have fixed names).
+    odd_name: Option<&'static [u8]>,
     /// The kind's syntax code; kinds without one report decoding problems in a note.
     syntax_code: Option<&'static str>,
     /// A file of only comments.
@@ -74,7 +75,7 @@ fn alias_bomb() -> String {
 static KINDS: &[Kind] = &[
     Kind {
         file_name: "Dockerfile",
-        odd_name: b"Dockerfile.\xFF",
+        odd_name: Some(b"Dockerfile.\xFF"),
         syntax_code: Some("DF000"),
         comments: "# only comments\n# here\n",
         broken: "# café 🚀\nFROM python:3.12-slim\nCMD [\"uvicorn\", \"app:app\"\n",
@@ -125,7 +126,7 @@ static KINDS: &[Kind] = &[
     },
     Kind {
         file_name: ".dockerignore",
-        odd_name: b"\xFF.dockerignore",
+        odd_name: Some(b"\xFF.dockerignore"),
         syntax_code: Some("DI000"),
         comments: "# only comments\n# here\n",
         broken: "# café 🚀\n.env\nbuild[0-\n",
@@ -152,7 +153,7 @@ static KINDS: &[Kind] = &[
     },
     Kind {
         file_name: "run.sh",
-        odd_name: b"run\xFF.sh",
+        odd_name: Some(b"run\xFF.sh"),
         syntax_code: None,
         comments: "#!/bin/sh\n# only comments\n",
         // Scripts are read for what Dockerfile rules need; their syntax is not checked.
@@ -189,7 +190,7 @@ static KINDS: &[Kind] = &[
     },
     Kind {
         file_name: "deploy.yaml",
-        odd_name: b"deploy\xFF.yaml",
+        odd_name: Some(b"deploy\xFF.yaml"),
         syntax_code: Some("K8S000"),
         comments: "# only comments\n# here\n",
         broken: "# café 🚀\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: é\n  name: x\n",
@@ -240,6 +241,102 @@ static KINDS: &[Kind] = &[
                 || "apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: x\n".to_string(),
                 &[
                     "{path}: K8S000 4:2 [42..43] tabs disallowed within this context (block indentation)",
+                ],
+            ),
+        ],
+    },
+    Kind {
+        file_name: "gunicorn.conf.py",
+        odd_name: None,
+        syntax_code: Some("GU000"),
+        comments: "# only comments\n# here\n",
+        broken: "# café 🚀\nimport os\nworkers = (1,\n",
+        broken_outcome: &["{path}: GU000 4:1 [37..37] unexpected EOF while parsing"],
+        lone_cr_outcome: None,
+        filler: "workers = 4\n",
+        cases: &[
+            // Parentheses only group: the tree does not nest, and nothing is reported.
+            ("deep parentheses", || nested("(", "1", ")", "x = "), &[]),
+            (
+                "deep unclosed lists",
+                || nested("[", "", "", "x = "),
+                &[
+                    "{path}: GU000 1:1004 [1003..100005] code nested more than 1000 levels deep; this statement is not analysed",
+                    "{path}: GU000 2:1 [100005..100005] unexpected EOF while parsing",
+                ],
+            ),
+            (
+                "unterminated string",
+                || "workers = 2\nbind = \"0.0.0.0:80\nx = 1\n".to_string(),
+                &["{path}: GU000 2:8 [19..30] missing closing quote in string literal"],
+            ),
+            (
+                "unterminated triple-quoted string",
+                || "x = \"\"\"abc\n".to_string(),
+                &["{path}: GU000 1:5 [4..11] missing closing quote in string literal"],
+            ),
+        ],
+    },
+    Kind {
+        file_name: "api.service",
+        odd_name: Some(b"api\xFF.service"),
+        syntax_code: Some("SD000"),
+        comments: "# only comments\n; here\n",
+        broken: "# café 🚀\n[Service]\nExecStart=/usr/bin/gunicorn app:app\n[Unit\n",
+        broken_outcome: &[
+            "{path}: SD000 4:1 [59..64] bad section header: it must be `[Name]` alone on its line",
+        ],
+        // Unit files break lines only at `\n`: the whole file is one comment line.
+        lone_cr_outcome: Some(&[]),
+        filler: "[Service]\nExecStart=/usr/bin/gunicorn app:app\n",
+        cases: &[
+            (
+                "deep subshells in ExecStart",
+                || {
+                    format!(
+                        "[Service]\nExecStart=/bin/sh -c '{}true{}'\n",
+                        "(".repeat(DEPTH),
+                        ")".repeat(DEPTH)
+                    )
+                },
+                &[],
+            ),
+            (
+                "unterminated string",
+                || "[Service]\nExecStart=/bin/echo \"abc\n".to_string(),
+                &["{path}: SD000 2:21 [30..31] unterminated `\"` quote"],
+            ),
+            (
+                "unterminated continuation",
+                || "[Service]\nExecStart=/bin/echo a \\\n".to_string(),
+                &[
+                    "{path}: SD000 2:23 [32..33] the last line ends with `\\`: the continuation has no next line",
+                ],
+            ),
+        ],
+    },
+    Kind {
+        file_name: "compose.yaml",
+        odd_name: Some(b"compose\xFF.yaml"),
+        syntax_code: Some("DC000"),
+        comments: "# only comments\n# here\n",
+        broken: "# café 🚀\nservices:\n  api:\n    image: x\n    image: y\n",
+        broken_outcome: &[
+            "{path}: DC000 5:5 [47..52] duplicate key `image` (first defined on line 4); only the last value is used",
+        ],
+        lone_cr_outcome: None,
+        filler: "services:\n  api:\n    image: api:1\n",
+        cases: &[
+            (
+                "deep flow sequences",
+                || nested("[", "", "", "services:\n  api:\n    command: "),
+                &["{path}: DC000 3:269 [285..286] recursion limit exceeded"],
+            ),
+            (
+                "unterminated flow mapping",
+                || "services:\n  api: {image: x\n".to_string(),
+                &[
+                    "{path}: DC000 3:1 [27..27] while parsing a flow mapping, did not find expected ',' or '}'",
                 ],
             ),
         ],
@@ -922,13 +1019,18 @@ fn fifos_are_skipped_never_opened() {
 fn names_that_are_not_utf8_are_read_and_shown_with_replacement_characters() {
     for kind in KINDS {
         let result = run_case(kind, |bad| {
-            std::fs::write(bad.join(OsStr::from_bytes(kind.odd_name)), kind.broken).expect("write");
+            if let Some(name) = kind.odd_name {
+                std::fs::write(bad.join(OsStr::from_bytes(name)), kind.broken).expect("write");
+            }
             let dir = bad.join(OsStr::from_bytes(b"\xFEdir"));
             std::fs::create_dir(&dir).expect("mkdir");
             std::fs::write(dir.join(kind.file_name), kind.broken).expect("write");
         });
-        let odd = String::from_utf8_lossy(kind.odd_name);
-        let mut expected = expect(kind.broken_outcome, &format!("bad/{odd}"));
+        let mut expected = Vec::new();
+        if let Some(name) = kind.odd_name {
+            let odd = String::from_utf8_lossy(name);
+            expected.extend(expect(kind.broken_outcome, &format!("bad/{odd}")));
+        }
         expected.extend(expect(
             kind.broken_outcome,
             &format!("bad/\u{FFFD}dir/{}", kind.file_name),

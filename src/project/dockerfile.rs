@@ -22,6 +22,8 @@ pub struct DockerfileModel {
     /// Indexes of the stages whose layers end up in the image: the final stage and the
     /// stages it builds on.
     image_stages: Vec<usize>,
+    /// For each stage, whether it is one of `image_stages` (answered in constant time).
+    in_image: Vec<bool>,
     /// How the final image starts, when it sets `CMD` or `ENTRYPOINT`.
     start: Option<StartCommand>,
 }
@@ -91,10 +93,17 @@ impl DockerfileModel {
             .len()
             .checked_sub(1)
             .and_then(|last| start_command(&ast, &scripts, last));
+        let mut in_image = vec![false; ast.stages.len()];
+        for &index in &image_stages {
+            if let Some(flag) = in_image.get_mut(index) {
+                *flag = true;
+            }
+        }
         DockerfileModel {
             ast,
             scripts,
             image_stages,
+            in_image,
             start,
         }
     }
@@ -118,7 +127,7 @@ impl DockerfileModel {
     /// Whether the layers of stage `index` end up in the final image (the final stage and
     /// the stages it is built `FROM`).
     pub fn is_image_stage(&self, index: usize) -> bool {
-        self.image_stages.contains(&index)
+        self.in_image.get(index).copied().unwrap_or(false)
     }
 
     /// The final stage and its ancestors, nearest first.
@@ -129,15 +138,13 @@ impl DockerfileModel {
     /// Every instruction of the stages that end up in the image, with its index, in file
     /// order.
     pub fn image_instructions(&self) -> impl Iterator<Item = (usize, &Instruction)> {
+        // Stages are in file order and do not overlap, so their ranges chained in stage
+        // order are in file order too.
         self.ast
-            .instructions
+            .stages
             .iter()
-            .enumerate()
-            .filter(|(index, _)| {
-                self.ast
-                    .stage_of(*index)
-                    .is_some_and(|stage| self.is_image_stage(stage.index))
-            })
+            .filter(|stage| self.is_image_stage(stage.index))
+            .flat_map(|stage| self.stage_instructions(stage))
     }
 
     /// The instructions of a stage with their indexes.

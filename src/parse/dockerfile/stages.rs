@@ -17,6 +17,9 @@ pub(crate) fn compute_stages(
 ) -> Vec<Stage> {
     let mut global: HashMap<&str, Option<String>> = HashMap::new();
     let mut stages: Vec<Stage> = Vec::new();
+    // Stage names, lowercased, to the first stage of that name: one lookup per `FROM`
+    // keeps thousands of stages linear.
+    let mut named: HashMap<String, usize> = HashMap::new();
     for (index, instruction) in instructions.iter().enumerate() {
         match &instruction.kind {
             InstructionKind::From(from) => {
@@ -27,18 +30,18 @@ pub(crate) fn compute_stages(
                     global.get(name).cloned().flatten()
                 })
                 .unwrap_or_else(|| from.image.value.clone());
-                let base = if let Some(parent) = stages.iter().find(|stage| {
-                    stage
-                        .name
-                        .as_ref()
-                        .is_some_and(|name| name.value.eq_ignore_ascii_case(&image))
-                }) {
-                    StageBase::Stage(parent.index)
+                let base = if let Some(&parent) = named.get(&image.to_ascii_lowercase()) {
+                    StageBase::Stage(parent)
                 } else if image.eq_ignore_ascii_case("scratch") {
                     StageBase::Scratch
                 } else {
                     StageBase::Image(image)
                 };
+                if let Some(alias) = &from.alias {
+                    named
+                        .entry(alias.value.to_ascii_lowercase())
+                        .or_insert(stages.len());
+                }
                 stages.push(Stage {
                     index: stages.len(),
                     name: from.alias.clone(),
@@ -100,9 +103,13 @@ impl Dockerfile {
     /// The stage holding the instruction at `instruction_index`, if any (instructions
     /// before the first `FROM` belong to none).
     pub fn stage_of(&self, instruction_index: usize) -> Option<&Stage> {
-        self.stages
-            .iter()
-            .find(|stage| stage.from <= instruction_index && instruction_index < stage.end)
+        // Stages are in file order and do not overlap: a binary search, as rules ask
+        // this for every instruction.
+        let after = self
+            .stages
+            .partition_point(|stage| stage.from <= instruction_index);
+        let stage = self.stages.get(after.checked_sub(1)?)?;
+        (instruction_index < stage.end).then_some(stage)
     }
 
     /// The instructions of `stage`, its `FROM` first.
@@ -122,12 +129,10 @@ impl Dockerfile {
             let Some(stage) = self.stages.get(index) else {
                 break;
             };
-            if chain.contains(&index) {
-                break;
-            }
             chain.push(index);
             current = match stage.base {
-                // A base is always an earlier stage; the check keeps this loop finite.
+                // A base is always an earlier stage: indexes strictly decrease, so the
+                // loop ends after at most one visit per stage.
                 StageBase::Stage(parent) if parent < index => Some(parent),
                 _ => None,
             };

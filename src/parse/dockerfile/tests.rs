@@ -975,3 +975,32 @@ fn heredoc_marker_after_a_continuation_keeps_body_lines_raw() {
     assert!(tree.comments.is_empty());
     assert_eq!(tree.instructions[2].keyword.as_str(), "USER");
 }
+
+#[test]
+fn stages_resolve_to_the_first_of_a_name_and_every_instruction_to_its_stage() {
+    let text = "ARG V=1\nFROM a AS one\nRUN x\nFROM b AS One\nFROM ONE AS two\nRUN y\nRUN z\n";
+    let tree = parse(text).tree;
+    let bases: Vec<_> = tree.stages.iter().map(|s| s.base.clone()).collect();
+    assert_eq!(
+        bases,
+        [
+            StageBase::Image("a".into()),
+            StageBase::Image("b".into()),
+            StageBase::Stage(0),
+        ]
+    );
+    let owners: Vec<Option<usize>> = (0..8).map(|i| tree.stage_of(i).map(|s| s.index)).collect();
+    assert_eq!(
+        owners,
+        [
+            None,
+            Some(0),
+            Some(0),
+            Some(1),
+            Some(2),
+            Some(2),
+            Some(2),
+            None
+        ]
+    );
+}
