@@ -59,7 +59,8 @@ pub(crate) fn check(manifests: &Manifests, cx: &mut Context) {
                 if !url && !secret_literal {
                     continue;
                 }
-                cx.report(
+                let file = cx.file();
+                let report = cx.report(
                     SecretLiteralInEnv {
                         workload: workload.display_name(),
                         container: container_label(container),
@@ -68,6 +69,10 @@ pub(crate) fn check(manifests: &Manifests, cx: &mut Context) {
                     },
                     value.span,
                 );
+                // The value must not reach any output, source snippets included.
+                if let Some(file) = file {
+                    let _ = report.redact(file, value.span);
+                }
             }
         }
     }
@@ -97,6 +102,8 @@ mod tests {
                 diagnostic.message
             );
             assert!(!help.contains("zq-"), "{help}");
+            assert_eq!(diagnostic.redact.len(), 1);
+            assert_eq!(diagnostic.redact[0].span, diagnostic.location.span);
         }
     }
 }
