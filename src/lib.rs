@@ -147,6 +147,14 @@ impl LintReport {
     }
 }
 
+/// What a walk found: the files to lint, every path seen, notes and problems.
+struct Gathered {
+    inputs: Vec<Input>,
+    inventory: BTreeSet<PathBuf>,
+    notes: Vec<Note>,
+    problems: Vec<IoProblem>,
+}
+
 /// The entry point for embedders, the CLI and the editor shim.
 #[derive(Clone, Debug, Default)]
 pub struct Linter {
@@ -215,6 +223,40 @@ impl Linter {
         paths: &[PathBuf],
         overlay: &BTreeMap<PathBuf, String>,
     ) -> LintReport {
+        let gathered = self.gather(paths, overlay);
+        self.lint_inputs(
+            gathered.inputs,
+            gathered.inventory,
+            gathered.notes,
+            gathered.problems,
+        )
+    }
+
+    /// Walks `paths` and builds the cross-file model of what it finds, without running
+    /// any rule: what `deploylint graph` prints.
+    ///
+    /// ```
+    /// use deploylint::{Linter, Settings};
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// std::fs::write(dir.path().join("Dockerfile"), "FROM python:3.12-slim\nCMD [\"uvicorn\", \"app.main:app\"]\n")?;
+    /// let project = Linter::new(Settings::default()).project(&[dir.path().to_path_buf()]);
+    /// assert_eq!(project.services().len(), 1);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn project(&self, paths: &[PathBuf]) -> project::Project {
+        let gathered = self.gather(paths, &BTreeMap::new());
+        let files = gathered
+            .inputs
+            .into_iter()
+            .map(|input| project::ParsedFile::parse(input.source))
+            .collect();
+        project::Project::new(files, gathered.inventory).with_facts(self.settings.facts.clone())
+    }
+
+    /// The files to lint under `paths` (overlay texts replacing the disk's), the
+    /// inventory of every path seen, and the notes and problems met on the way.
+    fn gather(&self, paths: &[PathBuf], overlay: &BTreeMap<PathBuf, String>) -> Gathered {
         let mut found = discover::discover(paths);
         let mut inputs = Vec::new();
         let mut notes: Vec<Note> = found
@@ -258,7 +300,12 @@ impl Linter {
                 ReadOutcome::Failed(problem) => problems.push(problem),
             }
         }
-        self.lint_inputs(inputs, found.inventory, notes, problems)
+        Gathered {
+            inputs,
+            inventory: found.inventory,
+            notes,
+            problems,
+        }
     }
 
     /// Lints bytes read from somewhere else (stdin) as the file `path`; its name decides

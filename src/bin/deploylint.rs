@@ -35,6 +35,15 @@ enum Command {
         /// A rule code (`DF001`) or name (`reload-in-production`).
         rule: String,
     },
+    /// Show the services found and every fact the cross-file rules use, with its
+    /// origin (default: the current directory).
+    Graph {
+        /// Files or directories to read.
+        paths: Vec<PathBuf>,
+        /// The configuration file to use (default: found from the first path).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Run the language server on standard input and output (for editors).
     #[cfg(feature = "lsp")]
     Lsp,
@@ -134,6 +143,7 @@ fn main() -> ExitCode {
             0
         }
         Command::Explain { rule } => explain(&rule),
+        Command::Graph { paths, config } => graph(paths, config),
         #[cfg(feature = "lsp")]
         Command::Lsp => match deploylint::lsp::run_stdio() {
             Ok(()) => 0,
@@ -349,6 +359,32 @@ fn print_rules() {
         ));
     }
     print!("{out}");
+}
+
+fn graph(paths: Vec<PathBuf>, config_path: Option<PathBuf>) -> i32 {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths
+    };
+    let found = config_path.or_else(|| config::find(&paths[0]));
+    let file = match found.as_deref().map(config::load).transpose() {
+        Ok(file) => file,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return 2;
+        }
+    };
+    let settings = match Settings::resolve(file.as_ref(), &Overrides::default()) {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return 2;
+        }
+    };
+    let project = Linter::new(settings).project(&paths);
+    print!("{}", deploylint::output::graph::render(&project));
+    0
 }
 
 fn explain(rule: &str) -> i32 {

@@ -42,7 +42,7 @@ pub fn run(
         diagnostics.extend(found);
         files.push(parsed);
     }
-    let project = Project::new(files, inventory);
+    let project = Project::new(files, inventory).with_facts(settings.facts.clone());
     diagnostics.extend(run_project_rules(&project, rules, options, CHECKS));
     let files = project.into_files();
     let mut diagnostics = suppress::apply(diagnostics, &files, settings, today);

@@ -8,6 +8,7 @@ pub mod concise;
 pub mod fingerprint;
 pub mod github;
 pub mod gitlab;
+pub mod graph;
 #[cfg(feature = "cli")]
 pub mod human;
 pub mod json;

@@ -4,14 +4,23 @@
 //! or re-parse anything.
 
 mod dockerfile;
+mod env;
+mod fact;
 mod manifest_index;
 mod python;
+mod service;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 pub use dockerfile::{DockerfileModel, StartCommand, is_dev_dockerfile, is_dev_name};
+pub use env::{EnvSource, EnvValue, EnvVar, Environment, OpenSource};
+pub use fact::{Fact, Origin};
 pub use python::{PythonFile, PythonProject, PythonRole, is_gunicorn_config, module_name};
+pub use service::{
+    AppLink, Launch, Platform, Runtime, Service, SettingFact, container_command_line, image_name,
+    is_infrastructure_image,
+};
 
 use crate::parse::compose::ComposeFile;
 use crate::parse::dockerignore::DockerIgnore;
@@ -144,6 +153,10 @@ pub struct Project {
     inventory: BTreeSet<PathBuf>,
     /// Cross-manifest lookups, built on first use.
     kubernetes: std::sync::OnceLock<manifest_index::KubernetesIndex>,
+    /// What the configuration says about the deployment (database size, service links).
+    facts: crate::config::Facts,
+    /// The linked services, built on first use.
+    services: std::sync::OnceLock<Vec<Service>>,
 }
 
 /// Files whose presence says "a build context starts here".
@@ -178,7 +191,46 @@ impl Project {
             by_path,
             inventory,
             kubernetes: std::sync::OnceLock::new(),
+            facts: crate::config::Facts::default(),
+            services: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The same project, with the configuration's facts (declared services, database
+    /// size) for the cross-file model.
+    pub fn with_facts(mut self, facts: crate::config::Facts) -> Self {
+        self.facts = facts;
+        self.services = std::sync::OnceLock::new();
+        self
+    }
+
+    /// The configuration's facts.
+    pub fn facts(&self) -> &crate::config::Facts {
+        &self.facts
+    }
+
+    /// The services of the repository, linked across files (built once, on first use).
+    pub fn services(&self) -> &[Service] {
+        self.services
+            .get_or_init(|| service::link(self, &self.facts.services))
+    }
+
+    /// The file at `index` of [`Project::files`] (the index a [`Origin::File`] holds).
+    pub fn source(&self, index: usize) -> Option<&SourceFile> {
+        self.files.get(index).map(|f| &f.source)
+    }
+
+    /// The index in [`Project::files`] of every parsed application module, in model order
+    /// (so `result[module]` is the file of model module `module`).
+    pub fn python_module_file_indices(&self) -> Vec<usize> {
+        self.files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| {
+                matches!(&f.tree, Tree::Python(file) if file.role == PythonRole::Module && file.module.is_some())
+            })
+            .map(|(index, _)| index)
+            .collect()
     }
 
     /// Every parsed file.
