@@ -61,6 +61,7 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::PS003, Check::Project(settings::hardcoded_secret_default::check)),
     (RuleCode::PS004, Check::Project(settings::unconstrained_environment::check)),
     (RuleCode::PS005, Check::Project(settings::debug_defaults_true::check)),
+    (RuleCode::PS006, Check::Project(settings::no_env_prefix::check)),
     (RuleCode::PS007, Check::Project(settings::pydantic_v1_settings_import::check)),
     (RuleCode::PS008, Check::Project(settings::empty_default_dsn::check)),
     // FastAPI / ASGI app code

@@ -188,6 +188,18 @@ pub struct PoolCreation {
     pub span: Span,
 }
 
+/// A call that creates an instance of a project settings class, anywhere in a module
+/// (`settings = Settings()`, `return Settings()` in an `lru_cache`d getter).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SettingsInstantiation {
+    /// Index of the class in [`SettingsModel::classes`].
+    pub class: usize,
+    /// Index of the module holding the call.
+    pub module: usize,
+    /// The call.
+    pub span: Span,
+}
+
 /// Everything the app model knows about a set of modules.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AppModel {
@@ -201,6 +213,9 @@ pub struct AppModel {
     pub functions: Vec<FunctionFacts>,
     /// Engine, pool and client creations.
     pub pools: Vec<PoolCreation>,
+    /// Calls of settings classes (empty when no settings model was given), in module
+    /// then source order.
+    pub settings_instantiations: Vec<SettingsInstantiation>,
 }
 
 /// Factories whose call creates a connection pool, engine or client.
@@ -346,7 +361,19 @@ impl AppModel {
         model.propagate_storage(&lookup);
         model.collect_routes_and_events(modules, &namespaces, &lookup, &instances, settings);
         model.collect_pools(modules, &namespaces, &instances, settings, &lookup);
+        if let Some(settings) = settings {
+            model.settings_instantiations =
+                settings_instantiations(modules, &namespaces, &lookup, settings);
+        }
         model
+    }
+
+    /// Whether settings class `class` (index in [`SettingsModel::classes`]) is called
+    /// somewhere in the modules.
+    pub fn is_instantiated(&self, class: usize) -> bool {
+        self.settings_instantiations
+            .iter()
+            .any(|instantiation| instantiation.class == class)
     }
 
     /// The function called `name` in module `module`.
@@ -799,6 +826,84 @@ fn settings_instances(
         }
     }
     instances
+}
+
+/// Every call of a project settings class, in module bodies, functions and methods alike.
+fn settings_instantiations(
+    modules: &[(&str, &PythonModule)],
+    namespaces: &[Namespace],
+    lookup: &Lookup,
+    model: &SettingsModel,
+) -> Vec<SettingsInstantiation> {
+    let mut found = Vec::new();
+    for (index, ((_, module), namespace)) in modules.iter().zip(namespaces).enumerate() {
+        let evaluator = Evaluator::new(namespace);
+        let mut finder = AllCalls::default();
+        for statement in module.body() {
+            finder.visit_stmt(statement);
+        }
+        for call in finder.calls {
+            let Some(callee) = evaluator.qualified_name(&call.func) else {
+                continue;
+            };
+            if let Some(class) = settings_class_called(&callee, index, lookup, model) {
+                found.push(SettingsInstantiation {
+                    class,
+                    module: index,
+                    span: span_of(call),
+                });
+            }
+        }
+    }
+    found
+}
+
+/// The settings class a callee name used in `module` refers to: a class of that module
+/// (`Settings`), of the module an import names (`.config.Settings`), or, when that module
+/// is not among the scanned ones, the only project class with that name.
+fn settings_class_called(
+    callee: &str,
+    module: usize,
+    lookup: &Lookup,
+    model: &SettingsModel,
+) -> Option<usize> {
+    let class_in = |target: usize, name: &str| {
+        model
+            .classes
+            .iter()
+            .position(|class| class.module == target && class.name == name)
+    };
+    if !callee.contains('.') {
+        return class_in(module, callee);
+    }
+    if let Some((target, item)) = lookup.resolve_reference(module, callee)
+        && let Some(found) = class_in(target, &item)
+    {
+        return Some(found);
+    }
+    let name = callee.rsplit('.').next()?;
+    let mut same_name = model
+        .classes
+        .iter()
+        .enumerate()
+        .filter(|(_, class)| class.name == name);
+    let (first, _) = same_name.next()?;
+    same_name.next().is_none().then_some(first)
+}
+
+/// Collects every call of a body, nested functions, classes and lambdas included.
+#[derive(Default)]
+struct AllCalls<'a> {
+    calls: Vec<&'a ExprCall>,
+}
+
+impl<'a> Visitor<'a> for AllCalls<'a> {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::Call(call) = expr {
+            self.calls.push(call);
+        }
+        walk_expr(self, expr);
+    }
 }
 
 /// `FastAPI(...)`, `Starlette(...)`, `APIRouter(...)`.
@@ -1501,6 +1606,56 @@ settings = Settings()
         assert_eq!(model.event_handlers[0].function, model.function(0, "start"));
         assert_eq!(model.routes[0].full_path, "/x");
         assert!(!model.routes[0].mounted);
+    }
+
+    #[test]
+    fn settings_instantiation_at_module_level() {
+        let model = project();
+        let calls: Vec<(usize, usize, Span)> = model
+            .settings_instantiations
+            .iter()
+            .map(|call| (call.class, call.module, call.span))
+            .collect();
+        assert_eq!(calls, vec![(0, 3, at(CONFIG, "Settings()"))]);
+        assert!(model.is_instantiated(0));
+    }
+
+    #[test]
+    fn settings_instantiation_inside_a_cached_getter_of_another_module() {
+        let config = "from pydantic_settings import BaseSettings\nclass Base(BaseSettings):\n    pass\nclass Settings(Base):\n    port: int = 8000\n";
+        let deps = "from functools import lru_cache\nfrom .config import Settings\n@lru_cache\ndef get_settings():\n    return Settings()\n";
+        let model = build(&[("app.config", config), ("app.deps", deps)], true);
+        assert_eq!(
+            model.settings_instantiations,
+            vec![SettingsInstantiation {
+                class: 1,
+                module: 1,
+                span: at(deps, "Settings()"),
+            }]
+        );
+        assert!(!model.is_instantiated(0));
+    }
+
+    #[test]
+    fn settings_instantiation_through_a_module_attribute() {
+        let config =
+            "from pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    pass\n";
+        let main = "from app.core import config\nfrom fastapi import FastAPI\nclass Holder:\n    def make(self):\n        return config.Settings(_env_file=None)\n";
+        let model = build(&[("app.core.config", config), ("app.main", main)], true);
+        assert_eq!(model.settings_instantiations.len(), 1);
+        assert_eq!(
+            model.settings_instantiations[0].span,
+            at(main, "config.Settings(_env_file=None)")
+        );
+    }
+
+    #[test]
+    fn calls_of_other_names_are_not_instantiations() {
+        let config = "from pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    pass\nclass Other:\n    pass\nx = Other()\ny = BaseSettings()\n";
+        let model = build(&[("app.config", config)], true);
+        assert_eq!(model.settings_instantiations, vec![]);
+        let without = build(&[("app.config", config)], false);
+        assert_eq!(without.settings_instantiations, vec![]);
     }
 
     #[test]
