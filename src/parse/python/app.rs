@@ -154,6 +154,12 @@ pub struct FunctionFacts {
     pub touches_storage: bool,
     /// Set for functions used as an app's `lifespan=`.
     pub lifespan: Option<LifespanFacts>,
+    /// Exception text the function hands to its caller: expressions such as `str(exc)`,
+    /// `f"{exc}"`, `exc.args` or `traceback.format_exc()` made inside an
+    /// `except ... as exc:` block that end up in a `return` value or an
+    /// `HTTPException(detail=...)` (directly, or through a local variable), in source
+    /// order. `type(exc).__name__` and logging calls are not leaks.
+    pub leaked_exceptions: Vec<Span>,
 }
 
 /// Where an engine or pool is created.
@@ -1124,6 +1130,7 @@ fn function_facts(
         storage_calls,
         touches_storage: false,
         lifespan: None,
+        leaked_exceptions: leaked_exceptions(function, evaluator),
     }
 }
 
@@ -1286,6 +1293,359 @@ fn pool_creation(
         site,
         span: span_of(call),
     })
+}
+
+/// How deep statements and expressions are followed when looking for leaked exceptions.
+const MAX_LEAK_DEPTH: usize = 64;
+
+/// Attributes of an exception that hold no message text (`type(exc)` is handled apart).
+const SAFE_EXCEPTION_ATTRIBUTES: &[&str] = &["__class__", "status_code", "errno"];
+
+/// Methods that store their arguments in the receiver (`checks.update(...)`).
+const STORING_METHODS: &[&str] = &[
+    "append",
+    "appendleft",
+    "extend",
+    "update",
+    "insert",
+    "add",
+    "setdefault",
+];
+
+/// Calls whose result says nothing of the exception's text.
+const OPAQUE_CALLS: &[&str] = &[
+    "type",
+    "isinstance",
+    "issubclass",
+    "id",
+    "len",
+    "bool",
+    "hash",
+    "callable",
+];
+
+/// See [`FunctionFacts::leaked_exceptions`].
+fn leaked_exceptions(function: &StmtFunctionDef, evaluator: &Evaluator<'_>) -> Vec<Span> {
+    let mut finder = LeakFinder {
+        evaluator,
+        caught: Vec::new(),
+        tainted: HashMap::new(),
+        leaks: Vec::new(),
+    };
+    finder.body(&function.body, 0);
+    let mut leaks = finder.leaks;
+    leaks.sort();
+    leaks.dedup();
+    leaks
+}
+
+/// Walks a function body (nested functions, classes and lambdas excluded) following
+/// exception text from `except ... as name:` blocks to what the function returns.
+struct LeakFinder<'e> {
+    evaluator: &'e Evaluator<'e>,
+    /// Names bound by the `except ... as name:` blocks being walked, innermost last.
+    caught: Vec<String>,
+    /// Local variables holding exception text, with where that text is made.
+    tainted: HashMap<String, Vec<Span>>,
+    leaks: Vec<Span>,
+}
+
+impl LeakFinder<'_> {
+    fn body(&mut self, body: &[Stmt], depth: usize) {
+        for statement in body {
+            self.statement(statement, depth);
+        }
+    }
+
+    fn statement(&mut self, statement: &Stmt, depth: usize) {
+        if depth > MAX_LEAK_DEPTH {
+            return;
+        }
+        let depth = depth + 1;
+        match statement {
+            Stmt::Try(try_statement) => {
+                self.body(&try_statement.body, depth);
+                for handler in &try_statement.handlers {
+                    let ruff_python_ast::ExceptHandler::ExceptHandler(handler) = handler;
+                    let bound = handler.name.as_ref().map(|name| name.id.to_string());
+                    if let Some(name) = &bound {
+                        self.caught.push(name.clone());
+                    }
+                    self.body(&handler.body, depth);
+                    if bound.is_some() {
+                        self.caught.pop();
+                    }
+                }
+                self.body(&try_statement.orelse, depth);
+                self.body(&try_statement.finalbody, depth);
+            }
+            Stmt::Return(ret) => {
+                if let Some(value) = &ret.value {
+                    let found = self.exposed(value, true, depth);
+                    self.leaks.extend(found);
+                }
+            }
+            Stmt::Raise(raise) => {
+                if let Some(Expr::Call(call)) = raise.exc.as_deref()
+                    && self
+                        .evaluator
+                        .qualified_name(&call.func)
+                        .is_some_and(|name| name.rsplit('.').next() == Some("HTTPException"))
+                {
+                    let found = self.call_arguments(call, true, depth);
+                    self.leaks.extend(found);
+                }
+            }
+            Stmt::Assign(assign) => {
+                let found = self.exposed(&assign.value, true, depth);
+                for target in &assign.targets {
+                    self.taint(target, &found);
+                }
+            }
+            Stmt::AugAssign(assign) => {
+                let found = self.exposed(&assign.value, true, depth);
+                self.taint(&assign.target, &found);
+            }
+            Stmt::AnnAssign(assign) => {
+                if let Some(value) = &assign.value {
+                    let found = self.exposed(value, true, depth);
+                    self.taint(&assign.target, &found);
+                }
+            }
+            Stmt::Expr(expression) => {
+                if let Expr::Call(call) = expression.value.as_ref()
+                    && let Expr::Attribute(method) = call.func.as_ref()
+                    && STORING_METHODS.contains(&method.attr.as_str())
+                {
+                    let found = self.call_arguments(call, true, depth);
+                    self.taint(&method.value, &found);
+                }
+            }
+            Stmt::If(if_statement) => {
+                self.body(&if_statement.body, depth);
+                for clause in &if_statement.elif_else_clauses {
+                    self.body(&clause.body, depth);
+                }
+            }
+            Stmt::For(for_statement) => {
+                self.body(&for_statement.body, depth);
+                self.body(&for_statement.orelse, depth);
+            }
+            Stmt::While(while_statement) => {
+                self.body(&while_statement.body, depth);
+                self.body(&while_statement.orelse, depth);
+            }
+            Stmt::With(with) => self.body(&with.body, depth),
+            Stmt::Match(match_statement) => {
+                for case in &match_statement.cases {
+                    self.body(&case.body, depth);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Marks the local variable under `target` (`msg`, `checks["db"]`) as holding the
+    /// exception text made at `spans`.
+    fn taint(&mut self, target: &Expr, spans: &[Span]) {
+        if spans.is_empty() {
+            return;
+        }
+        let mut root = target;
+        for _ in 0..MAX_LEAK_DEPTH {
+            match root {
+                Expr::Subscript(subscript) => root = &subscript.value,
+                Expr::Attribute(attribute) => root = &attribute.value,
+                _ => break,
+            }
+        }
+        if let Expr::Name(name) = root
+            && !matches!(name.id.as_str(), "self" | "cls")
+        {
+            self.tainted
+                .entry(name.id.to_string())
+                .or_default()
+                .extend_from_slice(spans);
+        }
+    }
+
+    /// Whether `expr` is the caught exception or a part of it holding its text
+    /// (`exc`, `exc.args`, `exc.args[0]`, `exc.orig`), not `exc.__class__`.
+    fn is_exception_text(&self, expr: &Expr, depth: usize) -> bool {
+        if depth > MAX_LEAK_DEPTH {
+            return false;
+        }
+        match expr {
+            Expr::Name(name) => self.caught.iter().any(|caught| caught == name.id.as_str()),
+            Expr::Attribute(attribute) => {
+                !SAFE_EXCEPTION_ATTRIBUTES.contains(&attribute.attr.as_str())
+                    && attribute.attr.as_str() != "__name__"
+                    && self.is_exception_text(&attribute.value, depth + 1)
+            }
+            Expr::Subscript(subscript) => self.is_exception_text(&subscript.value, depth + 1),
+            _ => false,
+        }
+    }
+
+    /// Where exception text is made inside `expr`; `exposed` says whether `expr` itself
+    /// is handed out as a value (a dict value, a list item, the returned value), so that a
+    /// bare `exc` there counts.
+    fn exposed(&self, expr: &Expr, exposed: bool, depth: usize) -> Vec<Span> {
+        if depth > MAX_LEAK_DEPTH {
+            return Vec::new();
+        }
+        let depth = depth + 1;
+        if let Expr::Name(name) = expr
+            && let Some(spans) = self.tainted.get(name.id.as_str())
+        {
+            return spans.clone();
+        }
+        if exposed && self.is_exception_text(expr, depth) {
+            return vec![span_of(expr)];
+        }
+        match expr {
+            Expr::Attribute(attribute) => self.exposed(&attribute.value, false, depth),
+            Expr::Subscript(subscript) => {
+                let mut found = self.exposed(&subscript.value, exposed, depth);
+                found.extend(self.exposed(&subscript.slice, false, depth));
+                found
+            }
+            Expr::Call(call) => self.call(call, depth),
+            Expr::FString(fstring) => {
+                let mut found = Vec::new();
+                let mut direct = false;
+                for part in fstring.value.iter() {
+                    let ruff_python_ast::FStringPart::FString(inner) = part else {
+                        continue;
+                    };
+                    for element in inner.elements.iter() {
+                        if let ruff_python_ast::InterpolatedStringElement::Interpolation(
+                            interpolation,
+                        ) = element
+                        {
+                            if self.is_exception_text(&interpolation.expression, depth) {
+                                direct = true;
+                            } else {
+                                found.extend(self.exposed(&interpolation.expression, true, depth));
+                            }
+                        }
+                    }
+                }
+                if direct {
+                    found.push(span_of(expr));
+                }
+                found
+            }
+            Expr::Dict(dict) => dict
+                .items
+                .iter()
+                .flat_map(|item| {
+                    let mut found = self.exposed(&item.value, true, depth);
+                    if let Some(key) = &item.key {
+                        found.extend(self.exposed(key, false, depth));
+                    }
+                    found
+                })
+                .collect(),
+            Expr::List(list) => self.all_exposed(&list.elts, depth),
+            Expr::Tuple(tuple) => self.all_exposed(&tuple.elts, depth),
+            Expr::Set(set) => self.all_exposed(&set.elts, depth),
+            Expr::BinOp(operation) => {
+                if operation.op == ruff_python_ast::Operator::Mod
+                    && matches!(
+                        operation.left.as_ref(),
+                        Expr::StringLiteral(_) | Expr::FString(_)
+                    )
+                {
+                    let direct = match operation.right.as_ref() {
+                        Expr::Tuple(tuple) => tuple
+                            .elts
+                            .iter()
+                            .any(|item| self.is_exception_text(item, depth)),
+                        other => self.is_exception_text(other, depth),
+                    };
+                    if direct {
+                        return vec![span_of(expr)];
+                    }
+                }
+                let mut found = self.exposed(&operation.left, false, depth);
+                found.extend(self.exposed(&operation.right, false, depth));
+                found
+            }
+            Expr::Await(awaited) => self.exposed(&awaited.value, exposed, depth),
+            Expr::Starred(starred) => self.exposed(&starred.value, exposed, depth),
+            Expr::If(conditional) => {
+                let mut found = self.exposed(&conditional.body, exposed, depth);
+                found.extend(self.exposed(&conditional.orelse, exposed, depth));
+                found
+            }
+            Expr::BoolOp(operation) => operation
+                .values
+                .iter()
+                .flat_map(|value| self.exposed(value, exposed, depth))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn all_exposed(&self, items: &[Expr], depth: usize) -> Vec<Span> {
+        items
+            .iter()
+            .flat_map(|item| self.exposed(item, true, depth))
+            .collect()
+    }
+
+    /// Exception text made by a call or passed to one that hands it on.
+    fn call(&self, call: &ExprCall, depth: usize) -> Vec<Span> {
+        let callee = self.evaluator.qualified_name(&call.func);
+        let callee = callee.as_deref().unwrap_or("");
+        if !self.caught.is_empty()
+            && matches!(
+                callee,
+                "traceback.format_exc"
+                    | "traceback.format_exception"
+                    | "traceback.format_exception_only"
+                    | "traceback.format_tb"
+            )
+        {
+            return vec![span_of(call)];
+        }
+        if OPAQUE_CALLS.contains(&callee) {
+            return Vec::new();
+        }
+        // `str(exc)`, `repr(exc)`, `"...".format(exc)`: the text itself.
+        let formats = matches!(callee, "str" | "repr" | "ascii" | "format")
+            || matches!(call.func.as_ref(), Expr::Attribute(attribute)
+                if attribute.attr.as_str() == "format"
+                    && matches!(attribute.value.as_ref(), Expr::StringLiteral(_)));
+        if formats {
+            let direct = call
+                .arguments
+                .args
+                .iter()
+                .chain(call.arguments.keywords.iter().map(|keyword| &keyword.value))
+                .any(|argument| self.is_exception_text(argument, depth));
+            if direct {
+                return vec![span_of(call)];
+            }
+            return self.call_arguments(call, true, depth);
+        }
+        // Responses and `dict(...)` hand their arguments to the client as they are.
+        let last = callee.rsplit('.').next().unwrap_or("");
+        let hands_on = last.ends_with("Response") || matches!(last, "HTTPException" | "dict");
+        let mut found = self.exposed(&call.func, false, depth);
+        found.extend(self.call_arguments(call, hands_on, depth));
+        found
+    }
+
+    fn call_arguments(&self, call: &ExprCall, exposed: bool, depth: usize) -> Vec<Span> {
+        call.arguments
+            .args
+            .iter()
+            .chain(call.arguments.keywords.iter().map(|keyword| &keyword.value))
+            .flat_map(|argument| self.exposed(argument, exposed, depth))
+            .collect()
+    }
 }
 
 /// Collects the calls of a body in source order, without entering nested functions,
@@ -1656,6 +2016,63 @@ settings = Settings()
         assert_eq!(model.settings_instantiations, vec![]);
         let without = build(&[("app.config", config)], false);
         assert_eq!(without.settings_instantiations, vec![]);
+    }
+
+    fn leaks_of(text: &str, function: &str) -> Vec<Span> {
+        let model = build(&[("app.main", text)], false);
+        let index = model.function(0, function).expect("function");
+        model.functions[index].leaked_exceptions.clone()
+    }
+
+    const HEALTH_HEAD: &str = "import traceback\nfrom fastapi import FastAPI, HTTPException\nfrom fastapi.responses import JSONResponse\napp = FastAPI()\n";
+
+    #[test]
+    fn returned_str_of_the_exception_is_a_leak() {
+        let text = format!(
+            "{HEALTH_HEAD}async def ready():\n    try:\n        await db.execute('SELECT 1')\n    except Exception as exc:\n        return JSONResponse(status_code=503, content={{'error': str(exc)}})\n    return {{'ok': True}}\n"
+        );
+        assert_eq!(leaks_of(&text, "ready"), vec![at(&text, "str(exc)")]);
+    }
+
+    #[test]
+    fn fstring_repr_args_and_format_exc_are_leaks() {
+        let text = format!(
+            "{HEALTH_HEAD}def a():\n    try:\n        pass\n    except OSError as err:\n        return {{'detail': f'db down: {{err!r}}'}}\n\ndef b():\n    try:\n        pass\n    except OSError as err:\n        return [err.args[0]]\n\ndef c():\n    try:\n        pass\n    except OSError as err:\n        return {{'trace': traceback.format_exc()}}\n\ndef d():\n    try:\n        pass\n    except OSError as err:\n        return 'failed: %s' % err\n"
+        );
+        assert_eq!(leaks_of(&text, "a"), vec![at(&text, "f'db down: {err!r}'")]);
+        assert_eq!(leaks_of(&text, "b"), vec![at(&text, "err.args[0]")]);
+        assert_eq!(
+            leaks_of(&text, "c"),
+            vec![at(&text, "traceback.format_exc()")]
+        );
+        assert_eq!(leaks_of(&text, "d"), vec![at(&text, "'failed: %s' % err")]);
+    }
+
+    #[test]
+    fn http_exception_detail_is_a_leak() {
+        let text = format!(
+            "{HEALTH_HEAD}async def health():\n    try:\n        pass\n    except Exception as e:\n        raise HTTPException(status_code=503, detail=repr(e)) from e\n"
+        );
+        assert_eq!(leaks_of(&text, "health"), vec![at(&text, "repr(e)")]);
+    }
+
+    #[test]
+    fn exception_text_stored_in_a_local_then_returned_is_a_leak() {
+        let text = format!(
+            "{HEALTH_HEAD}async def health():\n    checks = {{}}\n    try:\n        await redis.ping()\n        checks['redis'] = 'ok'\n    except Exception as exc:\n        checks['redis'] = str(exc)\n    return checks\n\nasync def other():\n    errors = []\n    try:\n        pass\n    except Exception as exc:\n        message = f'{{exc}}'\n        errors.append(message)\n    return {{'errors': errors}}\n"
+        );
+        assert_eq!(leaks_of(&text, "health"), vec![at(&text, "str(exc)")]);
+        assert_eq!(leaks_of(&text, "other"), vec![at(&text, "f'{exc}'")]);
+    }
+
+    #[test]
+    fn class_names_logging_and_constants_are_not_leaks() {
+        let text = format!(
+            "{HEALTH_HEAD}import logging\nlogger = logging.getLogger()\nasync def health():\n    try:\n        pass\n    except Exception as exc:\n        logger.exception(exc)\n        message = str(exc)\n        logger.error(message)\n        return JSONResponse(status_code=503, content={{'status': 'down', 'error': type(exc).__name__, 'kind': exc.__class__.__name__}})\n    return {{'status': 'ok'}}\n\ndef outside():\n    exc = 1\n    return {{'value': exc, 'trace': traceback.format_exc()}}\n\ndef nested():\n    try:\n        pass\n    except Exception as exc:\n        def inner():\n            return str(exc)\n        raise RuntimeError(str(exc))\n"
+        );
+        assert_eq!(leaks_of(&text, "health"), vec![]);
+        assert_eq!(leaks_of(&text, "outside"), vec![]);
+        assert_eq!(leaks_of(&text, "nested"), vec![]);
     }
 
     #[test]
