@@ -72,6 +72,7 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::FA005, Check::Project(app::import_time_pool::check)),
     (RuleCode::FA006, Check::Project(app::engine_pool_defaults::check)),
     (RuleCode::FA007, Check::Project(app::sync_driver_in_async_engine::check)),
+    (RuleCode::FA008, Check::Project(app::uvicorn_run_reload::check)),
     (RuleCode::FA009, Check::Project(app::readiness_leaks_errors::check)),
     // Kubernetes
     (RuleCode::K8S000, Check::Syntax(FileKind::Yaml)),

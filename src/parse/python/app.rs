@@ -194,6 +194,51 @@ pub struct PoolCreation {
     pub span: Span,
 }
 
+/// Where a `uvicorn.run(...)` call is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RunSite {
+    /// Under `if __name__ == "__main__":`: runs when the module is executed as a script.
+    MainGuard,
+    /// At module level, unguarded: runs when the module is executed or imported.
+    ModuleLevel,
+    /// Inside a module-level function (index in [`AppModel::functions`]).
+    Function(usize),
+}
+
+/// A keyword argument of a call, evaluated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeywordArgument {
+    /// The whole `name=value`.
+    pub span: Span,
+    /// The value (`settings.X` reads the settings model's default for field `X`).
+    pub value: Evaluated,
+}
+
+/// A `uvicorn.run(...)` call: the server a `python main.py` start command runs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UvicornRun {
+    /// Index of the module.
+    pub module: usize,
+    /// The call.
+    pub span: Span,
+    /// Where it is written.
+    pub site: RunSite,
+    /// Whether executing the module as a script reaches the call: at module level, under
+    /// the `__main__` guard, or in a module-level function that the module level or the
+    /// guard calls by name (`main()`, `asyncio.run(main())`).
+    pub runs_as_script: bool,
+    /// Whether an `if`, loop or `match` (other than the `__main__` guard) encloses the
+    /// call, so it may not run.
+    pub conditional: bool,
+    /// The application argument (first positional or `app=`): an import string or an
+    /// object.
+    pub app: Option<Evaluated>,
+    /// `reload=`.
+    pub reload: Option<KeywordArgument>,
+    /// `host=`.
+    pub host: Option<KeywordArgument>,
+}
+
 /// A call that creates an instance of a project settings class, anywhere in a module
 /// (`settings = Settings()`, `return Settings()` in an `lru_cache`d getter).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -222,6 +267,9 @@ pub struct AppModel {
     /// Calls of settings classes (empty when no settings model was given), in module
     /// then source order.
     pub settings_instantiations: Vec<SettingsInstantiation>,
+    /// `uvicorn.run(...)` calls at module level or in module-level functions, in module
+    /// then source order.
+    pub uvicorn_runs: Vec<UvicornRun>,
 }
 
 /// Factories whose call creates a connection pool, engine or client.
@@ -371,7 +419,74 @@ impl AppModel {
             model.settings_instantiations =
                 settings_instantiations(modules, &namespaces, &lookup, settings);
         }
+        model.collect_uvicorn_runs(modules, &namespaces, &instances, settings, &lookup);
         model
+    }
+
+    fn collect_uvicorn_runs(
+        &mut self,
+        modules: &[(&str, &PythonModule)],
+        namespaces: &[Namespace],
+        instances: &HashMap<String, usize>,
+        settings: Option<&SettingsModel>,
+        lookup: &Lookup,
+    ) {
+        for (index, ((_, module), namespace)) in modules.iter().zip(namespaces).enumerate() {
+            let evaluator = Evaluator::new(namespace);
+            let resolver = ArgumentResolver {
+                evaluator: &evaluator,
+                instances,
+                settings,
+            };
+            let mut finder = RunFinder {
+                evaluator: &evaluator,
+                runs: Vec::new(),
+                script_calls: HashSet::new(),
+            };
+            for statement in module.body() {
+                match statement {
+                    Stmt::FunctionDef(function) => {
+                        if let Some(function_index) = lookup.function(index, function.name.as_str())
+                        {
+                            let site = RunSite::Function(function_index);
+                            finder.body(&function.body, site, false, false, 0);
+                        }
+                    }
+                    Stmt::ClassDef(_) => {}
+                    other => finder.statement(other, RunSite::ModuleLevel, false, true, 0),
+                }
+            }
+            for (call, site, conditional) in finder.runs {
+                let runs_as_script = match site {
+                    RunSite::MainGuard | RunSite::ModuleLevel => true,
+                    RunSite::Function(function) => self
+                        .functions
+                        .get(function)
+                        .is_some_and(|f| finder.script_calls.contains(f.name.as_str())),
+                };
+                let keyword = |name: &str| {
+                    call.arguments
+                        .find_keyword(name)
+                        .map(|keyword| KeywordArgument {
+                            span: span_of(keyword),
+                            value: resolver.eval(&keyword.value),
+                        })
+                };
+                self.uvicorn_runs.push(UvicornRun {
+                    module: index,
+                    span: span_of(call),
+                    site,
+                    runs_as_script,
+                    conditional,
+                    app: call
+                        .arguments
+                        .find_argument_value("app", 0)
+                        .map(|expr| resolver.eval(expr)),
+                    reload: keyword("reload"),
+                    host: keyword("host"),
+                });
+            }
+        }
     }
 
     /// Whether settings class `class` (index in [`SettingsModel::classes`]) is called
@@ -832,6 +947,120 @@ fn settings_instances(
         }
     }
     instances
+}
+
+/// Finds `uvicorn.run(...)` calls in a module and the names its script part calls.
+struct RunFinder<'a, 'e> {
+    evaluator: &'e Evaluator<'e>,
+    /// Each call with its site and whether a condition encloses it.
+    runs: Vec<(&'a ExprCall, RunSite, bool)>,
+    /// Names called at module level or under the `__main__` guard (`main` of `main()`).
+    script_calls: HashSet<String>,
+}
+
+impl<'a> RunFinder<'a, '_> {
+    fn body(
+        &mut self,
+        body: &'a [Stmt],
+        site: RunSite,
+        conditional: bool,
+        script: bool,
+        depth: usize,
+    ) {
+        for statement in body {
+            self.statement(statement, site, conditional, script, depth);
+        }
+    }
+
+    /// `script`: the statement runs when the module is executed (module level or guard).
+    fn statement(
+        &mut self,
+        statement: &'a Stmt,
+        site: RunSite,
+        conditional: bool,
+        script: bool,
+        depth: usize,
+    ) {
+        if depth > MAX_LEAK_DEPTH {
+            return;
+        }
+        let depth = depth + 1;
+        match statement {
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            Stmt::If(if_statement) => {
+                if site == RunSite::ModuleLevel && is_main_guard(&if_statement.test) {
+                    self.body(
+                        &if_statement.body,
+                        RunSite::MainGuard,
+                        conditional,
+                        script,
+                        depth,
+                    );
+                    for clause in &if_statement.elif_else_clauses {
+                        self.body(&clause.body, site, true, script, depth);
+                    }
+                } else {
+                    self.body(&if_statement.body, site, true, script, depth);
+                    for clause in &if_statement.elif_else_clauses {
+                        self.body(&clause.body, site, true, script, depth);
+                    }
+                }
+            }
+            Stmt::For(for_statement) => {
+                self.body(&for_statement.body, site, true, script, depth);
+                self.body(&for_statement.orelse, site, true, script, depth);
+            }
+            Stmt::While(while_statement) => {
+                self.body(&while_statement.body, site, true, script, depth);
+                self.body(&while_statement.orelse, site, true, script, depth);
+            }
+            Stmt::Match(match_statement) => {
+                for case in &match_statement.cases {
+                    self.body(&case.body, site, true, script, depth);
+                }
+            }
+            Stmt::Try(try_statement) => {
+                self.body(&try_statement.body, site, conditional, script, depth);
+                for handler in &try_statement.handlers {
+                    let ruff_python_ast::ExceptHandler::ExceptHandler(handler) = handler;
+                    self.body(&handler.body, site, true, script, depth);
+                }
+                self.body(&try_statement.orelse, site, conditional, script, depth);
+                self.body(&try_statement.finalbody, site, conditional, script, depth);
+            }
+            Stmt::With(with) => self.body(&with.body, site, conditional, script, depth),
+            other => {
+                let mut calls = CallFinder::default();
+                calls.visit_stmt(other);
+                for call in calls.calls {
+                    if script && let Expr::Name(name) = call.func.as_ref() {
+                        self.script_calls.insert(name.id.to_string());
+                    }
+                    let callee = self.evaluator.qualified_name(&call.func);
+                    if matches!(callee.as_deref(), Some("uvicorn.run" | "uvicorn.main.run")) {
+                        self.runs.push((call, site, conditional));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `__name__ == "__main__"` (either way round).
+fn is_main_guard(test: &Expr) -> bool {
+    let Expr::Compare(compare) = test else {
+        return false;
+    };
+    let ([op], [right]) = (&compare.ops[..], &compare.comparators[..]) else {
+        return false;
+    };
+    if *op != ruff_python_ast::CmpOp::Eq {
+        return false;
+    }
+    let is_name = |expr: &Expr| matches!(expr, Expr::Name(name) if name.id.as_str() == "__name__");
+    let is_main =
+        |expr: &Expr| matches!(expr, Expr::StringLiteral(s) if s.value.to_str() == "__main__");
+    (is_name(&compare.left) && is_main(right)) || (is_main(&compare.left) && is_name(right))
 }
 
 /// Every call of a project settings class, in module bodies, functions and methods alike.
@@ -2073,6 +2302,79 @@ settings = Settings()
         assert_eq!(leaks_of(&text, "health"), vec![]);
         assert_eq!(leaks_of(&text, "outside"), vec![]);
         assert_eq!(leaks_of(&text, "nested"), vec![]);
+    }
+
+    #[test]
+    fn uvicorn_run_under_the_main_guard_with_evaluated_keywords() {
+        let text = "import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nif __name__ == \"__main__\":\n    uvicorn.run(\"app.main:app\", host=\"127.0.0.1\", reload=True)\n";
+        let model = build(&[("app.main", text)], false);
+        assert_eq!(model.uvicorn_runs.len(), 1);
+        let run = &model.uvicorn_runs[0];
+        assert_eq!(run.site, RunSite::MainGuard);
+        assert!(run.runs_as_script);
+        assert!(!run.conditional);
+        assert_eq!(
+            run.span,
+            at(
+                text,
+                "uvicorn.run(\"app.main:app\", host=\"127.0.0.1\", reload=True)"
+            )
+        );
+        let app = run.app.as_ref().expect("app");
+        assert_eq!(app.value, Value::Str("app.main:app".into()));
+        let reload = run.reload.as_ref().expect("reload");
+        assert_eq!(reload.span, at(text, "reload=True"));
+        assert_eq!(reload.value.value, Value::Bool(true));
+        let host = run.host.as_ref().expect("host");
+        assert_eq!(host.span, at(text, "host=\"127.0.0.1\""));
+        assert_eq!(host.value.span, at(text, "\"127.0.0.1\""));
+        assert_eq!(host.value.value, Value::Str("127.0.0.1".into()));
+    }
+
+    #[test]
+    fn uvicorn_run_in_a_main_function_called_by_the_guard() {
+        let text = "from uvicorn import run\nfrom fastapi import FastAPI\napp = FastAPI()\ndef main():\n    run(app, reload=settings.RELOAD)\ndef unused():\n    run(app)\nif __name__ == '__main__':\n    main()\n";
+        let config = "from pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    RELOAD: bool = True\nsettings = Settings()\n";
+        let model = build(&[("app.main", text), ("app.config", config)], true);
+        let sites: Vec<(RunSite, bool)> = model
+            .uvicorn_runs
+            .iter()
+            .map(|run| (run.site, run.runs_as_script))
+            .collect();
+        let main = model.function(0, "main").expect("main");
+        let unused = model.function(0, "unused").expect("unused");
+        assert_eq!(
+            sites,
+            vec![
+                (RunSite::Function(main), true),
+                (RunSite::Function(unused), false)
+            ]
+        );
+        let reload = &model.uvicorn_runs[0].reload.as_ref().expect("reload").value;
+        assert_eq!(reload.value, Value::Bool(true));
+        assert_eq!(reload.env_override.as_deref(), Some("RELOAD"));
+    }
+
+    #[test]
+    fn uvicorn_run_at_module_level_and_under_conditions() {
+        let text = "import os\nimport uvicorn\nuvicorn.run('main:app', reload=os.getenv('RELOAD') == '1')\nif __name__ == '__main__':\n    if os.getenv('DEV'):\n        uvicorn.run('main:app', reload=True)\nelse:\n    uvicorn.run('main:app')\n";
+        let model = build(&[("main", text)], false);
+        let runs: Vec<(RunSite, bool)> = model
+            .uvicorn_runs
+            .iter()
+            .map(|run| (run.site, run.conditional))
+            .collect();
+        assert_eq!(
+            runs,
+            vec![
+                (RunSite::ModuleLevel, false),
+                (RunSite::MainGuard, true),
+                (RunSite::ModuleLevel, true),
+            ]
+        );
+        let reload = &model.uvicorn_runs[0].reload.as_ref().expect("reload").value;
+        assert_eq!(reload.value, Value::Bool(false));
+        assert_eq!(reload.env_override.as_deref(), Some("RELOAD"));
     }
 
     #[test]
