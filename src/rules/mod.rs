@@ -93,6 +93,8 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::K8S017, Check::Project(kubernetes::migrations_per_replica::check)),
     // Cross-file; XF9xx: the suppression comments themselves (reported by `crate::suppress`)
     (RuleCode::XF001, Check::Project(project::connection_pool_exhaustion::check)),
+    (RuleCode::XF005, Check::Project(project::worker_memory_exceeds_limit::check)),
+    (RuleCode::XF006, Check::Project(project::too_many_workers_for_cpu::check)),
     (RuleCode::XF900, Check::Suppression),
     (RuleCode::XF901, Check::Suppression),
     (RuleCode::XF902, Check::Suppression),

@@ -2,10 +2,14 @@
 //! file and line.
 
 pub mod connection_pool_exhaustion;
+pub mod too_many_workers_for_cpu;
+pub mod worker_memory_exceeds_limit;
 
 use std::path::{Path, PathBuf};
 
-use crate::project::{Origin, Project};
+use crate::parse::kubernetes::{Container, Object};
+use crate::project::{Origin, Platform, Project, Runtime, Tree};
+use crate::source::SourceFile;
 
 /// The directory every file of the project is under, so messages can name files
 /// relative to it (`k8s/postgres.yaml`, not an absolute path).
@@ -49,5 +53,62 @@ pub(crate) fn plural(count: i64, thing: &str) -> String {
         format!("{count} {thing}")
     } else {
         format!("{count} {thing}s")
+    }
+}
+
+/// The manifest, workload and container a Kubernetes runtime runs in.
+pub(crate) fn kubernetes_container<'p>(
+    project: &'p Project,
+    runtime: &Runtime,
+) -> Option<(&'p SourceFile, &'p Object, &'p Container)> {
+    let Platform::Kubernetes {
+        file,
+        object,
+        container,
+    } = runtime.platform
+    else {
+        return None;
+    };
+    let parsed = project.files().get(file)?;
+    let Tree::Kubernetes(manifests) = &parsed.tree else {
+        return None;
+    };
+    let object = manifests.objects.get(object)?;
+    let container = object.workload()?.pod_spec()?.containers.get(container)?;
+    Some((&parsed.source, object, container))
+}
+
+/// `container `api` of Deployment/api`.
+pub(crate) fn describe_container(object: &Object, container: &Container) -> String {
+    match &container.name {
+        Some(name) => format!("container `{}` of {}", name.value, object.display_name()),
+        None => format!("the container of {}", object.display_name()),
+    }
+}
+
+const MIB: u64 = 1024 * 1024;
+
+/// A memory size as Kubernetes writes it (`600Mi`, `2Gi`), rounded up to MiB.
+pub(crate) fn format_memory(bytes: u64) -> String {
+    let gib = 1024 * MIB;
+    if bytes >= gib && bytes.is_multiple_of(gib) {
+        format!("{}Gi", bytes / gib)
+    } else {
+        format!("{}Mi", bytes.div_ceil(MIB))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_is_written_as_kubernetes_writes_it() {
+        assert_eq!(format_memory(150 * MIB), "150Mi");
+        assert_eq!(format_memory(2048 * MIB), "2Gi");
+        assert_eq!(format_memory(1200 * MIB), "1200Mi");
+        assert_eq!(format_memory(MIB + 1), "2Mi");
+        assert_eq!(plural(1, "worker"), "1 worker");
+        assert_eq!(plural(4, "worker"), "4 workers");
     }
 }
