@@ -362,3 +362,142 @@ fn autoscaler_maximum_replaces_replicas() {
         Path::new("k8s/hpa.yaml")
     );
 }
+
+const TWO_DATABASES: &str = "\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: orders-db
+spec:
+  template:
+    metadata:
+      labels: {app: orders-db}
+    spec:
+      containers:
+        - name: postgres
+          image: postgres:16
+          env:
+            - name: POSTGRES_PASSWORD
+              valueFrom:
+                secretKeyRef: {name: orders-db, key: password}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: events-db
+spec:
+  template:
+    metadata:
+      labels: {app: events-db}
+    spec:
+      containers:
+        - name: postgres
+          image: postgres:16
+";
+
+const SECRET_DEPLOYMENT: &str = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/acme/api:1.0
+          env:
+            - name: DATABASE_URL
+              valueFrom:
+                secretKeyRef: {name: SECRET, key: url}
+";
+
+#[test]
+fn the_shared_secret_tells_databases_apart() {
+    let db = "import asyncpg\nimport os\nasync def start():\n    return await asyncpg.create_pool(os.environ['DATABASE_URL'])\n";
+    for (secret, expected) in [("orders-db", Some(0)), ("api-db", None)] {
+        let deployment = SECRET_DEPLOYMENT.replace("SECRET", secret);
+        let project = project(&[
+            ("api/Dockerfile", DOCKERFILE),
+            (
+                "api/app/main.py",
+                "from fastapi import FastAPI\napp = FastAPI()\n",
+            ),
+            ("api/app/db.py", db),
+            ("k8s/deployment.yaml", &deployment),
+            ("k8s/databases.yaml", TWO_DATABASES),
+        ]);
+        let databases = project.databases();
+        assert_eq!(databases.len(), 2);
+        let service = &project.services()[0];
+        let link = project.database_link(&databases, service, &service.runtimes[0]);
+        assert_eq!(link.as_ref().map(|l| l.database), expected, "{secret}");
+        if let Some(link) = link {
+            assert_eq!(
+                link.evidence,
+                LinkEvidence::SharedReference("orders-db".into())
+            );
+        }
+    }
+}
+
+#[test]
+fn a_database_outside_the_repository_counts_only_when_configured() {
+    let db = "import asyncpg\nimport os\nasync def start():\n    return await asyncpg.create_pool(os.environ['DATABASE_URL'], max_size=5)\n";
+    let files = [
+        ("api/Dockerfile", DOCKERFILE),
+        (
+            "api/app/main.py",
+            "from fastapi import FastAPI\napp = FastAPI()\n",
+        ),
+        ("api/app/db.py", db),
+        (
+            "k8s/deployment.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/acme/api:1.0\n",
+        ),
+    ];
+    let unconfigured = project(&files);
+    let service = &unconfigured.services()[0];
+    let databases = unconfigured.databases();
+    assert!(databases.is_empty());
+    assert_eq!(
+        unconfigured.database_link(&databases, service, &service.runtimes[0]),
+        None
+    );
+
+    let facts = crate::config::Facts {
+        max_connections: Some(50),
+        ..Default::default()
+    };
+    let configured = project_with(&files, facts);
+    let service = &configured.services()[0];
+    let databases = configured.databases();
+    let link = configured
+        .database_link(&databases, service, &service.runtimes[0])
+        .expect("linked");
+    assert_eq!(link.evidence, LinkEvidence::Configured);
+    assert_eq!(databases[link.database].usable_connections(), 47);
+    let replicas = configured.replicas(&service.runtimes[0]).expect("replicas");
+    assert_eq!(
+        replicas,
+        Fact::new(1, Origin::Default("Kubernetes default replicas = 1".into()))
+    );
+}
+
+#[test]
+fn psycopg_pools_hold_max_size_else_min_size() {
+    let db = "from psycopg_pool import AsyncConnectionPool\npool = AsyncConnectionPool('postgresql://app@db/app', min_size=6, open=False)\nother = AsyncConnectionPool('postgresql://app@db/app', max_size=12)\n";
+    let project = api_project(db, &[]);
+    let service = &project.services()[0];
+    let pool = known(project.worker_pool(service, &service.runtimes[0]));
+    assert_eq!(pool.creations.len(), 2);
+    assert_eq!(pool.creations[0].connections, 6);
+    assert_eq!(
+        written(&project, &pool.creations[0].terms[0].value.origin),
+        "6"
+    );
+    assert_eq!(pool.creations[1].connections, 12);
+    assert_eq!(pool.connections, 18);
+}

@@ -53,9 +53,9 @@ impl Violation for ConnectionPoolExhaustion {
 
     fn help(&self) -> Option<String> {
         Some(format!(
-            "keep replicas x workers x pool size within {} (smaller pools, fewer workers or \
-             a lower `maxReplicas`), raise `max_connections`, or put PgBouncer in front of \
-             the database",
+            "keep replicas x workers x pool size within {}: smaller pools, fewer workers or \
+             fewer replicas (an autoscaler's `maxReplicas` counts); or raise \
+             `max_connections`, or put PgBouncer in front of the database",
             self.usable
         ))
     }
