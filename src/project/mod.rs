@@ -3,6 +3,7 @@
 //! Built once per run from all parsed files; project rules read it and never re-read
 //! or re-parse anything.
 
+mod database;
 mod dockerfile;
 mod env;
 mod fact;
@@ -13,6 +14,11 @@ mod service;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+pub use database::{
+    DEFAULT_MAX_CONNECTIONS, DEFAULT_RESERVED_CONNECTIONS, Database, DatabaseLink,
+    DatabasePlatform, LinkEvidence, PoolContribution, PoolSize, PoolTerm, WorkerPool, conf_setting,
+    is_database_url_name, is_postgres_image, postgres_host,
+};
 pub use dockerfile::{DockerfileModel, StartCommand, is_dev_dockerfile, is_dev_name};
 pub use env::{EnvSource, EnvValue, EnvVar, Environment, OpenSource};
 pub use fact::{Fact, Origin};

@@ -36,6 +36,7 @@ const MODELLED_IMPORTS: &[&str] = &[
     "sqlmodel",
     "asyncpg",
     "databases",
+    "psycopg_pool",
     "redis",
     "uvicorn",
     "gunicorn",
@@ -191,6 +192,11 @@ mod tests {
         assert_eq!(file.role, PythonRole::GunicornConfig);
         assert!(file.module.is_some());
         assert!(imports("import os, fastapi\n", "fastapi"));
+        let (file, _) = PythonFile::read(
+            Path::new("app/pool.py"),
+            "from psycopg_pool import AsyncConnectionPool\n",
+        );
+        assert!(file.module.is_some());
         assert!(!imports("import fastapi_utils\n", "fastapi"));
     }
 
