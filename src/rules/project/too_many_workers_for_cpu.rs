@@ -102,7 +102,10 @@ pub(crate) fn check(project: &Project, cx: &mut Context) {
             let Ok(count) = u64::try_from(workers.value) else {
                 continue;
             };
-            if millicores == 0 || count.saturating_mul(1000) <= WORKERS_PER_CORE * millicores {
+            // One worker is the least a server runs: only more than the limit justifies
+            // (at least one) is too many.
+            let justified = (WORKERS_PER_CORE * millicores / 1000).max(1);
+            if millicores == 0 || count <= justified {
                 continue;
             }
             let violation = TooManyWorkersForCpu {

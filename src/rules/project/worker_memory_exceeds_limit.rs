@@ -70,8 +70,10 @@ pub(crate) fn check(project: &Project, cx: &mut Context) {
             let Ok(count) = u64::try_from(workers.value) else {
                 continue;
             };
+            // A single worker under a small limit is K8S007's finding (limit below
+            // 512Mi); this rule is about what the worker count multiplies.
             let needed = count.saturating_mul(per_worker.value);
-            if needed <= limit {
+            if count < 2 || needed <= limit {
                 continue;
             }
             let violation = WorkerMemoryExceedsLimit {
