@@ -49,6 +49,7 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     // gunicorn.conf.py
     (RuleCode::GU000, Check::GunicornSyntax),
     (RuleCode::GU001, Check::Python(gunicorn::reload_enabled::check)),
+    (RuleCode::GU002, Check::Project(gunicorn::sync_worker_for_asgi::check)),
     (RuleCode::GU003, Check::Python(gunicorn::cpu_formula_workers::check)),
     (RuleCode::GU004, Check::Python(gunicorn::no_worker_recycling::check)),
     (RuleCode::GU005, Check::Python(gunicorn::recycling_without_jitter::check)),

@@ -5,6 +5,7 @@ pub mod graceful_timeout_short;
 pub mod no_worker_recycling;
 pub mod recycling_without_jitter;
 pub mod reload_enabled;
+pub mod sync_worker_for_asgi;
 pub mod unknown_setting;
 
 use crate::parse::python::gunicorn::GunicornConfig;
@@ -34,5 +35,172 @@ pub(crate) fn gunicorn_bool(value: &crate::parse::python::Value) -> Option<bool>
             _ => None,
         },
         _ => None,
+    }
+}
+
+/// Helpers of the project-level gunicorn rules: the runtimes that run gunicorn, where a
+/// resolved setting is reported, whether the service's app is ASGI.
+pub(crate) mod runtime {
+    use std::collections::HashSet;
+    use std::path::{Path, PathBuf};
+
+    use crate::parse::python::Value;
+    use crate::parse::python::app::{AppKind, AppObject};
+    use crate::project::{Origin, Project, Runtime, Service, SettingFact};
+    use crate::span::Span;
+
+    /// Every production runtime (not a development setup) that runs gunicorn, with its
+    /// service.
+    pub(crate) fn gunicorn_runtimes(project: &Project) -> Vec<(&Service, &Runtime)> {
+        project
+            .services()
+            .iter()
+            .flat_map(|service| service.runtimes.iter().map(move |r| (service, r)))
+            .filter(|(_, runtime)| {
+                !runtime.development && runtime.gunicorn.is_some() && runtime.launch.is_some()
+            })
+            .collect()
+    }
+
+    /// The setting `name` as it holds in `runtime`, when it can be told: `None` when the
+    /// configuration cannot be known (a `-c` file or a `GUNICORN_CMD_ARGS` value that was
+    /// not read), when the value was set under an `if`/`try`, or when an environment
+    /// variable may replace it from a source that was not read (`env_file`, an `envFrom`
+    /// of an object not scanned).
+    pub(crate) fn known_setting(runtime: &Runtime, name: &str) -> Option<SettingFact> {
+        if configuration_unknown(runtime) {
+            return None;
+        }
+        let fact = runtime.gunicorn_setting(name)?;
+        if fact.conditional || matches!(fact.value, Value::Unknown) {
+            return None;
+        }
+        let overridable = runtime
+            .gunicorn
+            .as_ref()
+            .and_then(|config| config.get(name))
+            .is_some_and(|setting| setting.value.env_override.is_some());
+        if fact.from_env.is_none() && overridable && !runtime.env.is_complete() {
+            return None;
+        }
+        Some(fact)
+    }
+
+    /// Whether gunicorn reads settings the model could not: a `-c`/`--config` file not
+    /// found among the scanned files, or a `GUNICORN_CMD_ARGS` that is not a literal.
+    pub(crate) fn configuration_unknown(runtime: &Runtime) -> bool {
+        let names_config = runtime
+            .launch
+            .as_ref()
+            .is_some_and(|launch| launch.invocation.config.is_some());
+        (names_config && runtime.gunicorn_file.is_none())
+            || runtime
+                .env
+                .get("GUNICORN_CMD_ARGS")
+                .is_some_and(|var| var.value.literal().is_none())
+    }
+
+    /// Where a setting is reported: the file and span it is written at, else (a gunicorn
+    /// default) the `gunicorn` word of the command that starts the server.
+    pub(crate) fn report_location(runtime: &Runtime, fact: &SettingFact) -> Option<(usize, Span)> {
+        match &fact.origin {
+            Origin::File { file, span } => Some((*file, *span)),
+            _ => {
+                let launch = runtime.launch.as_ref()?;
+                Some((launch.file, launch.invocation.server.span))
+            }
+        }
+    }
+
+    /// Remembers the (file, span) pairs already reported, so a setting several runtimes
+    /// share (a Deployment and a compose service running one image) is reported once.
+    #[derive(Default)]
+    pub(crate) struct Reported(HashSet<(usize, u32, u32)>);
+
+    impl Reported {
+        /// `true` the first time a location is seen.
+        pub(crate) fn first(&mut self, file: usize, span: Span) -> bool {
+            self.0.insert((file, span.start, span.end))
+        }
+    }
+
+    /// The FastAPI or Starlette application the service serves, with its file: the
+    /// service's app target when it names one, else the only such app of its modules.
+    pub(crate) fn asgi_app<'p>(
+        project: &'p Project,
+        service: &Service,
+    ) -> Option<(&'p AppObject, usize)> {
+        let link = service.app.as_ref()?;
+        let app = project.python().app.apps.iter().find(|app| {
+            app.module == link.module
+                && app.name == link.attribute
+                && matches!(app.kind, AppKind::FastApi | AppKind::Starlette)
+        })?;
+        Some((app, link.file))
+    }
+
+    /// The framework's name for messages.
+    pub(crate) fn framework(kind: AppKind) -> &'static str {
+        match kind {
+            AppKind::FastApi => "FastAPI",
+            AppKind::Starlette => "Starlette",
+            AppKind::Router => "APIRouter",
+        }
+    }
+
+    /// A file's path for messages, relative to the directory all the project's files share
+    /// (`app/main.py` for a project linted from its root), with the 1-based line of `span`:
+    /// `app/main.py:5`.
+    pub(crate) fn file_line(project: &Project, file: usize, span: Span) -> String {
+        let Some(source) = project.source(file) else {
+            return "?".to_string();
+        };
+        let line = source
+            .text()
+            .get(..span.start as usize)
+            .map_or(1, |before| before.matches('\n').count() + 1);
+        format!("{}:{line}", display_path(project, source.path()))
+    }
+
+    /// `path` relative to the deepest directory holding every file of the project.
+    pub(crate) fn display_path(project: &Project, path: &Path) -> String {
+        let mut common: Option<PathBuf> = None;
+        for file in project.files() {
+            let parent = file.source.path().parent().unwrap_or(Path::new(""));
+            common = Some(match common {
+                None => parent.to_path_buf(),
+                Some(prefix) => prefix
+                    .components()
+                    .zip(parent.components())
+                    .take_while(|(a, b)| a == b)
+                    .map(|(a, _)| a)
+                    .collect(),
+            });
+        }
+        let relative = common
+            .as_deref()
+            .and_then(|prefix| path.strip_prefix(prefix).ok())
+            .unwrap_or(path);
+        relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// Describes where a setting's value comes from, for messages: `gunicorn.conf.py:3`,
+    /// `Dockerfile:9 (GUNICORN_CMD_ARGS)`, or the default's own words.
+    pub(crate) fn describe_origin(project: &Project, fact: &SettingFact) -> String {
+        match &fact.origin {
+            Origin::File { file, span } => {
+                let place = file_line(project, *file, *span);
+                match &fact.from_env {
+                    Some(var) => format!("{place}, from `{var}`"),
+                    None => place,
+                }
+            }
+            Origin::Default(text) => text.clone(),
+            Origin::Config(text) => text.clone(),
+        }
     }
 }
