@@ -1,5 +1,6 @@
 //! Rules for gunicorn configuration files (`gunicorn.conf.py`).
 
+pub mod bind_localhost;
 pub mod cpu_formula_workers;
 pub mod graceful_timeout_short;
 pub mod no_worker_recycling;
@@ -46,7 +47,7 @@ pub(crate) mod runtime {
 
     use crate::parse::python::Value;
     use crate::parse::python::app::{AppKind, AppObject};
-    use crate::project::{Origin, Project, Runtime, Service, SettingFact};
+    use crate::project::{Origin, Platform, Project, Runtime, Service, SettingFact, Tree};
     use crate::span::Span;
 
     /// Every production runtime (not a development setup) that runs gunicorn, with its
@@ -110,6 +111,134 @@ pub(crate) mod runtime {
                 Some((launch.file, launch.invocation.server.span))
             }
         }
+    }
+
+    /// Where a runtime runs, for a label: the Kubernetes container's name, the compose
+    /// service's name, or the image's start command; with its description
+    /// (`container api of Deployment/api`). `None` for a systemd unit.
+    pub(crate) fn runtime_place(
+        project: &Project,
+        runtime: &Runtime,
+    ) -> Option<(usize, Span, String)> {
+        match runtime.platform {
+            Platform::Kubernetes {
+                file,
+                object,
+                container,
+            } => {
+                let Tree::Kubernetes(manifests) = &project.files().get(file)?.tree else {
+                    return None;
+                };
+                let object = manifests.objects.get(object)?;
+                let container = object.workload()?.pod_spec()?.containers.get(container)?;
+                let span = container.name.as_ref().map_or(container.span, |n| n.span);
+                let name = container
+                    .name
+                    .as_ref()
+                    .map_or_else(String::new, |n| format!("container {} of ", n.value));
+                Some((file, span, format!("{name}{}", object.display_name())))
+            }
+            Platform::Compose { file, service } => {
+                let Tree::Compose(compose) = &project.files().get(file)?.tree else {
+                    return None;
+                };
+                let entry = compose.services.get(service)?;
+                Some((
+                    file,
+                    entry.name.span,
+                    format!("compose service {}", entry.name.value),
+                ))
+            }
+            Platform::Image => {
+                let launch = runtime.launch.as_ref()?;
+                Some((
+                    launch.file,
+                    launch.invocation.server.span,
+                    "the image's start command".to_string(),
+                ))
+            }
+            _ => None,
+        }
+    }
+
+    /// A gunicorn bind address's host and port (`127.0.0.1:8000`, `[::1]:8000`,
+    /// `localhost`, `:8000`); `None` for a Unix socket (`unix:/run/app.sock`) or an inherited
+    /// descriptor (`fd://3`).
+    pub(crate) fn bind_host_port(text: &str) -> Option<(&str, Option<&str>)> {
+        let text = text.trim();
+        if text.starts_with("unix:") || text.starts_with("fd://") {
+            return None;
+        }
+        if let Some(rest) = text.strip_prefix('[') {
+            let end = rest.find(']')?;
+            let host = text.get(..end + 2)?;
+            let port = rest.get(end + 1..)?.strip_prefix(':');
+            return Some((host, port));
+        }
+        match text.matches(':').count() {
+            0 if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => {
+                Some(("", Some(text)))
+            }
+            1 => text.split_once(':').map(|(host, port)| (host, Some(port))),
+            _ => Some((text, None)),
+        }
+    }
+
+    /// Findings at one place (file and span), with every runtime that shares it.
+    pub(crate) struct Grouped<'p, T> {
+        /// The file.
+        pub(crate) file: usize,
+        /// The span.
+        pub(crate) span: Span,
+        /// The first finding there.
+        pub(crate) item: T,
+        /// The runtimes it holds in, in model order.
+        pub(crate) runtimes: Vec<&'p Runtime>,
+    }
+
+    /// Groups findings by place, in the order the places are first met.
+    pub(crate) fn group<'p, T>(
+        findings: Vec<(usize, Span, T, &'p Runtime)>,
+    ) -> Vec<Grouped<'p, T>> {
+        let mut groups: Vec<Grouped<'p, T>> = Vec::new();
+        for (file, span, item, runtime) in findings {
+            match groups.iter_mut().find(|g| g.file == file && g.span == span) {
+                Some(group) => group.runtimes.push(runtime),
+                None => groups.push(Grouped {
+                    file,
+                    span,
+                    item,
+                    runtimes: vec![runtime],
+                }),
+            }
+        }
+        groups
+    }
+
+    /// Where the runtimes run, each place once: file, span and description.
+    pub(crate) fn places(project: &Project, runtimes: &[&Runtime]) -> Vec<(usize, Span, String)> {
+        let mut found: Vec<(usize, Span, String)> = Vec::new();
+        for runtime in runtimes {
+            if let Some(place) = runtime_place(project, runtime)
+                && !found.iter().any(|(f, s, _)| (*f, *s) == (place.0, place.1))
+            {
+                found.push(place);
+            }
+        }
+        found
+    }
+
+    /// The places' descriptions for a message (`compose service api, container api of
+    /// Deployment/api`).
+    pub(crate) fn describe_places(places: &[(usize, Span, String)]) -> String {
+        if places.is_empty() {
+            return "a container".to_string();
+        }
+        places
+            .iter()
+            .map(|(_, _, text)| text.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// Remembers the (file, span) pairs already reported, so a setting several runtimes
@@ -202,5 +331,26 @@ pub(crate) mod runtime {
             Origin::Default(text) => text.clone(),
             Origin::Config(text) => text.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::runtime::bind_host_port;
+
+    #[test]
+    fn bind_addresses_split_into_host_and_port() {
+        assert_eq!(
+            bind_host_port("127.0.0.1:8000"),
+            Some(("127.0.0.1", Some("8000")))
+        );
+        assert_eq!(bind_host_port("[::1]:8000"), Some(("[::1]", Some("8000"))));
+        assert_eq!(bind_host_port("[::]"), Some(("[::]", None)));
+        assert_eq!(bind_host_port("localhost"), Some(("localhost", None)));
+        assert_eq!(bind_host_port("::1"), Some(("::1", None)));
+        assert_eq!(bind_host_port(":8000"), Some(("", Some("8000"))));
+        assert_eq!(bind_host_port("8000"), Some(("", Some("8000"))));
+        assert_eq!(bind_host_port("unix:/run/app.sock"), None);
+        assert_eq!(bind_host_port("fd://3"), None);
     }
 }
