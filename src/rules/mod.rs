@@ -56,6 +56,7 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::GU007, Check::Project(gunicorn::bind_localhost::check)),
     (RuleCode::GU008, Check::Python(gunicorn::unknown_setting::check)),
     (RuleCode::GU009, Check::Python(gunicorn::graceful_timeout_short::check)),
+    (RuleCode::GU010, Check::Project(gunicorn::logs_to_file_in_container::check)),
     // Python (pydantic settings and all parsed modules)
     (RuleCode::PS000, Check::Syntax(FileKind::Python)),
     (RuleCode::PS001, Check::Project(settings::str_typed_dsn::check)),

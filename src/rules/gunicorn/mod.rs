@@ -3,6 +3,7 @@
 pub mod bind_localhost;
 pub mod cpu_formula_workers;
 pub mod graceful_timeout_short;
+pub mod logs_to_file_in_container;
 pub mod no_worker_recycling;
 pub mod recycling_without_jitter;
 pub mod reload_enabled;
