@@ -57,6 +57,7 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::GU008, Check::Python(gunicorn::unknown_setting::check)),
     (RuleCode::GU009, Check::Python(gunicorn::graceful_timeout_short::check)),
     (RuleCode::GU010, Check::Project(gunicorn::logs_to_file_in_container::check)),
+    (RuleCode::GU011, Check::Project(gunicorn::worker_heartbeat_on_disk::check)),
     // Python (pydantic settings and all parsed modules)
     (RuleCode::PS000, Check::Syntax(FileKind::Python)),
     (RuleCode::PS001, Check::Project(settings::str_typed_dsn::check)),

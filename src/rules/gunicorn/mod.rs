@@ -9,6 +9,7 @@ pub mod recycling_without_jitter;
 pub mod reload_enabled;
 pub mod sync_worker_for_asgi;
 pub mod unknown_setting;
+pub mod worker_heartbeat_on_disk;
 
 use crate::parse::python::gunicorn::GunicornConfig;
 use crate::project::{PythonFile, PythonRole};
