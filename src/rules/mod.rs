@@ -53,6 +53,7 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::GU003, Check::Python(gunicorn::cpu_formula_workers::check)),
     (RuleCode::GU004, Check::Python(gunicorn::no_worker_recycling::check)),
     (RuleCode::GU005, Check::Python(gunicorn::recycling_without_jitter::check)),
+    (RuleCode::GU006, Check::Project(gunicorn::preload_with_import_time_pool::check)),
     (RuleCode::GU007, Check::Project(gunicorn::bind_localhost::check)),
     (RuleCode::GU008, Check::Python(gunicorn::unknown_setting::check)),
     (RuleCode::GU009, Check::Python(gunicorn::graceful_timeout_short::check)),

@@ -5,6 +5,7 @@ pub mod cpu_formula_workers;
 pub mod graceful_timeout_short;
 pub mod logs_to_file_in_container;
 pub mod no_worker_recycling;
+pub mod preload_with_import_time_pool;
 pub mod recycling_without_jitter;
 pub mod reload_enabled;
 pub mod sync_worker_for_asgi;
