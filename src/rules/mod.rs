@@ -83,7 +83,7 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::K8S003, Check::Kubernetes(kubernetes::same_liveness_readiness::check)),
     (RuleCode::K8S004, Check::Kubernetes(kubernetes::liveness_touches_dependencies::check)),
     (RuleCode::K8S005, Check::Project(kubernetes::missing_prestop::check)),
-    (RuleCode::K8S006, Check::Kubernetes(kubernetes::grace_period_too_short::check)),
+    (RuleCode::K8S006, Check::Project(kubernetes::grace_period_too_short::check)),
     (RuleCode::K8S007, Check::Kubernetes(kubernetes::memory_limit::check)),
     (RuleCode::K8S008, Check::Kubernetes(kubernetes::secret_literal_in_env::check)),
     (RuleCode::K8S009, Check::Project(kubernetes::dangling_secret_ref::check)),
