@@ -81,7 +81,7 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::K8S001, Check::Kubernetes(kubernetes::missing_liveness_probe::check)),
     (RuleCode::K8S002, Check::Kubernetes(kubernetes::missing_readiness_probe::check)),
     (RuleCode::K8S003, Check::Kubernetes(kubernetes::same_liveness_readiness::check)),
-    (RuleCode::K8S004, Check::Kubernetes(kubernetes::liveness_touches_dependencies::check)),
+    (RuleCode::K8S004, Check::Project(kubernetes::liveness_touches_dependencies::check)),
     (RuleCode::K8S005, Check::Project(kubernetes::missing_prestop::check)),
     (RuleCode::K8S006, Check::Project(kubernetes::grace_period_too_short::check)),
     (RuleCode::K8S007, Check::Kubernetes(kubernetes::memory_limit::check)),
