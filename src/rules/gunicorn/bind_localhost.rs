@@ -2,9 +2,10 @@
 
 use crate::engine::{Context, RuleCode, Violation};
 use crate::parse::command::{HostClass, classify_host_text};
+use crate::parse::kubernetes::ContainerRole;
 use crate::parse::python::Value;
 use crate::parse::python::gunicorn;
-use crate::project::{Project, Runtime};
+use crate::project::{Platform, Project, Runtime, Tree};
 
 use super::runtime::{
     bind_host_port, describe_origin, describe_places, group, gunicorn_runtimes, known_setting,
@@ -77,10 +78,31 @@ fn bind_values(runtime: &Runtime, value: &Value, from_env: bool) -> Option<Vec<V
     Some(addresses.into_iter().map(|a| a.value).collect())
 }
 
+/// Whether another container shares the runtime's network namespace (a Kubernetes pod
+/// with more than one container: a proxy sidecar reaches the app on loopback).
+fn shares_pod_network(project: &Project, runtime: &Runtime) -> bool {
+    let Platform::Kubernetes { file, object, .. } = runtime.platform else {
+        return false;
+    };
+    let Some(Tree::Kubernetes(manifests)) = project.files().get(file).map(|f| &f.tree) else {
+        return true;
+    };
+    manifests
+        .objects
+        .get(object)
+        .and_then(|object| object.workload()?.pod_spec())
+        .is_none_or(|pod| {
+            pod.all_containers()
+                .filter(|c| c.role != ContainerRole::Init)
+                .count()
+                > 1
+        })
+}
+
 pub(crate) fn check(project: &Project, cx: &mut Context) {
     let mut findings = Vec::new();
     for (_, runtime) in gunicorn_runtimes(project) {
-        if !runtime.platform.is_containerised() {
+        if !runtime.platform.is_containerised() || shares_pod_network(project, runtime) {
             continue;
         }
         let Some(fact) = known_setting(runtime, "bind") else {
