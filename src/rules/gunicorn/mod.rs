@@ -339,7 +339,93 @@ pub(crate) mod runtime {
 
 #[cfg(test)]
 mod tests {
-    use super::runtime::bind_host_port;
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    use super::runtime::{bind_host_port, display_path, gunicorn_runtimes, known_setting};
+    use crate::parse::python::Value;
+    use crate::project::{Origin, ParsedFile, Project};
+    use crate::source::{FileKind, SourceFile};
+
+    fn project(files: &[(&str, &str)]) -> Project {
+        let parsed = files
+            .iter()
+            .map(|(path, text)| {
+                let kind = FileKind::detect(Path::new(path)).expect("known kind");
+                ParsedFile::parse(SourceFile::new(*path, kind, *text))
+            })
+            .collect();
+        Project::new(parsed, BTreeSet::new())
+    }
+
+    const DOCKERFILE: &str =
+        "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"gunicorn\", \"app.main:app\"]\n";
+
+    #[test]
+    fn settings_resolve_from_the_config_file_with_their_origin() {
+        let project = project(&[
+            ("svc/Dockerfile", DOCKERFILE),
+            (
+                "svc/gunicorn.conf.py",
+                "workers = 2\nworker_tmp_dir = \"/tmp\"\n",
+            ),
+        ]);
+        let runtimes = gunicorn_runtimes(&project);
+        let [(_, runtime)] = runtimes.as_slice() else {
+            panic!("one gunicorn runtime expected, got {}", runtimes.len());
+        };
+        let fact = known_setting(runtime, "worker_tmp_dir").expect("known");
+        assert_eq!(fact.value, Value::Str("/tmp".to_string()));
+        assert_eq!(fact.origin, Origin::file(1, crate::span::Span::new(12, 35)));
+        let default = known_setting(runtime, "preload_app").expect("known");
+        assert!(matches!(default.origin, Origin::Default(_)));
+    }
+
+    #[test]
+    fn a_config_file_that_was_not_scanned_leaves_every_setting_unknown() {
+        let dockerfile = "FROM python:3.12-slim\nCMD [\"gunicorn\", \"-c\", \"/etc/gunicorn/prod.py\", \"app.main:app\"]\n";
+        let project = project(&[("svc/Dockerfile", dockerfile)]);
+        let runtimes = gunicorn_runtimes(&project);
+        let [(_, runtime)] = runtimes.as_slice() else {
+            panic!("one gunicorn runtime expected");
+        };
+        assert_eq!(known_setting(runtime, "worker_class"), None);
+    }
+
+    #[test]
+    fn an_env_override_from_an_unread_env_file_is_unknown() {
+        let project = project(&[
+            ("svc/Dockerfile", DOCKERFILE),
+            (
+                "svc/gunicorn.conf.py",
+                "import os\nbind = os.getenv(\"BIND\", \"127.0.0.1:8000\")\n",
+            ),
+            (
+                "svc/docker-compose.yml",
+                "services:\n  api:\n    build: .\n    env_file: .env\n",
+            ),
+        ]);
+        let runtimes = gunicorn_runtimes(&project);
+        let [(_, runtime)] = runtimes.as_slice() else {
+            panic!("one gunicorn runtime expected");
+        };
+        assert_eq!(known_setting(runtime, "bind"), None);
+        // `workers` has a documented variable (`WEB_CONCURRENCY`) the file may set too.
+        assert_eq!(known_setting(runtime, "workers"), None);
+        assert!(known_setting(runtime, "worker_tmp_dir").is_some());
+    }
+
+    #[test]
+    fn paths_are_shown_relative_to_the_files_common_directory() {
+        let project = project(&[
+            ("repo/svc/Dockerfile", DOCKERFILE),
+            ("repo/svc/gunicorn.conf.py", "workers = 2\n"),
+        ]);
+        assert_eq!(
+            display_path(&project, Path::new("repo/svc/gunicorn.conf.py")),
+            "gunicorn.conf.py"
+        );
+    }
 
     #[test]
     fn bind_addresses_split_into_host_and_port() {
