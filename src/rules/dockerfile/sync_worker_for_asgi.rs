@@ -117,25 +117,20 @@ fn service_of<'p>(project: &'p Project, path: &Path) -> Option<(usize, &'p Servi
     })
 }
 
-/// Whether a runtime that starts the image's own command sets an ASGI (or unknown) worker
-/// class through its environment (`GUNICORN_CMD_ARGS` in a Deployment or compose file).
+/// Whether a runtime that starts the image's own command sets the worker class through
+/// its environment (`GUNICORN_CMD_ARGS` in a Deployment or compose file): the class is then
+/// not the Dockerfile's default, and GU002 judges it where it is set.
 fn class_set_by_runtime_env(service: &Service, dockerfile: usize) -> bool {
     service
         .runtimes
         .iter()
-        .filter(|runtime| {
-            runtime
-                .launch
-                .as_ref()
-                .is_some_and(|l| l.file == dockerfile)
-        })
+        .filter(|runtime| runtime.launch.as_ref().is_some_and(|l| l.file == dockerfile))
         .any(|runtime| {
             runtime
-                .gunicorn_setting("worker_class")
-                .is_some_and(|fact| match fact.value.as_str() {
-                    Some(class) => !is_wsgi_worker_class(class),
-                    None => true,
-                })
+                .gunicorn
+                .as_ref()
+                .and_then(|config| config.get("worker_class"))
+                .is_some_and(|setting| setting.is_set())
         })
 }
 
