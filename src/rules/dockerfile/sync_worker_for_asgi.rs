@@ -124,7 +124,12 @@ fn class_set_by_runtime_env(service: &Service, dockerfile: usize) -> bool {
     service
         .runtimes
         .iter()
-        .filter(|runtime| runtime.launch.as_ref().is_some_and(|l| l.file == dockerfile))
+        .filter(|runtime| {
+            runtime
+                .launch
+                .as_ref()
+                .is_some_and(|l| l.file == dockerfile)
+        })
         .any(|runtime| {
             runtime
                 .gunicorn
