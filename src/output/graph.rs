@@ -276,6 +276,7 @@ fn render_runtime(project: &Project, runtime: &Runtime, out: &mut String) {
             .gunicorn_file
             .map_or_else(|| "none found".to_string(), |f| path_of(project, f));
         let _ = writeln!(out, "    gunicorn config: {file}");
+        render_gunicorn_settings(project, runtime, out);
     }
     for var in runtime.env.vars() {
         let value = match &var.value {
@@ -301,6 +302,29 @@ fn render_runtime(project: &Project, runtime: &Runtime, out: &mut String) {
             open.description,
             describe_origin(project, &open.origin)
         );
+    }
+}
+
+/// The gunicorn settings the GU rules and K8S006/K8S015 read, as they resolve in this
+/// runtime ("unknown" when the model cannot tell).
+fn render_gunicorn_settings(project: &Project, runtime: &Runtime, out: &mut String) {
+    for name in [
+        "bind",
+        "preload_app",
+        "graceful_timeout",
+        "worker_tmp_dir",
+        "accesslog",
+        "errorlog",
+    ] {
+        let described = match crate::rules::gunicorn::runtime::known_setting(runtime, name) {
+            Some(fact) => format!(
+                "{} ({})",
+                fact.value.python_repr().unwrap_or_else(|| "?".to_string()),
+                describe_origin(project, &fact.origin)
+            ),
+            None => "unknown".to_string(),
+        };
+        let _ = writeln!(out, "    gunicorn {name}: {described}");
     }
 }
 

@@ -6,7 +6,8 @@ use crate::engine::{Context, RuleCode, Violation};
 use crate::parse::command::{Invocation, Server};
 use crate::parse::dockerfile::InstructionKind;
 use crate::parse::shell::program_basename;
-use crate::project::{DockerfileModel, Project};
+use crate::project::{DockerfileModel, Project, Service};
+use crate::rules::gunicorn::runtime::{self, asgi_app};
 use crate::span::Span;
 
 use super::helpers::{image_env, pip_install, requirement_name};
@@ -15,7 +16,7 @@ use super::helpers::{image_env, pip_install, requirement_name};
 struct SyncWorkerForAsgi {
     /// The worker class as written, or `None` for gunicorn's default (`sync`).
     worker_class: Option<String>,
-    /// The ASGI package installed in the image.
+    /// The evidence that the app is ASGI (`the image installs `fastapi``).
     framework: String,
 }
 
@@ -28,8 +29,8 @@ impl Violation for SyncWorkerForAsgi {
             None => "gunicorn runs its default `sync` worker (no `-k`, no config file)".to_string(),
         };
         format!(
-            "{worker} but the app is ASGI (the image installs `{}`): a WSGI worker calls it \
-             as `app(environ, start_response)`, so every request fails with a `TypeError`",
+            "{worker} but the app is ASGI ({}): a WSGI worker calls it as \
+             `app(environ, start_response)`, so every request fails with a `TypeError`",
             self.framework
         )
     }
@@ -47,7 +48,7 @@ impl Violation for SyncWorkerForAsgi {
 const ASGI_PACKAGES: &[&str] = &["fastapi", "starlette", "litestar", "quart", "uvicorn"];
 
 /// gunicorn's own worker classes, all WSGI, by short name or module path.
-fn is_wsgi_worker_class(class: &str) -> bool {
+pub(crate) fn is_wsgi_worker_class(class: &str) -> bool {
     let class = class
         .strip_prefix("egg:gunicorn#")
         .unwrap_or(class)
@@ -78,6 +79,19 @@ fn asgi_install(model: &DockerfileModel) -> Option<(String, Span)> {
         .map(|(_, name, span)| (name, span))
 }
 
+/// Whether gunicorn's default worker class is decided by the Dockerfile alone: its
+/// command runs gunicorn without `-k`, and no config file or `GUNICORN_CMD_ARGS` could
+/// set the class (GU002 leaves those cases to this rule).
+pub(crate) fn dockerfile_decides_default(
+    project: &Project,
+    file: &crate::source::SourceFile,
+    model: &DockerfileModel,
+    invocation: &Invocation,
+) -> bool {
+    invocation.worker_class.is_none()
+        && !set_elsewhere(project, project.build_context(file).dir, model, invocation)
+}
+
 /// Where the worker class could come from when the command line names none: a config
 /// file (`-c`, or `gunicorn.conf.py` in the build context) or `GUNICORN_CMD_ARGS`.
 fn set_elsewhere(
@@ -95,6 +109,36 @@ fn set_elsewhere(
             .any(|path| program_basename(path) == "gunicorn.conf.py")
 }
 
+/// The service built from the Dockerfile at `path`, if the model linked one.
+fn service_of<'p>(project: &'p Project, path: &Path) -> Option<(usize, &'p Service)> {
+    project.services().iter().find_map(|service| {
+        let index = service.dockerfile?;
+        (project.source(index)?.path() == path).then_some((index, service))
+    })
+}
+
+/// Whether a runtime that starts the image's own command sets the worker class through
+/// its environment (`GUNICORN_CMD_ARGS` in a Deployment or compose file): the class is then
+/// not the Dockerfile's default, and GU002 judges it where it is set.
+fn class_set_by_runtime_env(service: &Service, dockerfile: usize) -> bool {
+    service
+        .runtimes
+        .iter()
+        .filter(|runtime| {
+            runtime
+                .launch
+                .as_ref()
+                .is_some_and(|l| l.file == dockerfile)
+        })
+        .any(|runtime| {
+            runtime
+                .gunicorn
+                .as_ref()
+                .and_then(|config| config.get("worker_class"))
+                .is_some_and(|setting| setting.is_set())
+        })
+}
+
 pub(crate) fn check(project: &Project, cx: &mut Context) {
     for (file, model) in project.dockerfiles() {
         let Some(invocation) = model.start().and_then(|s| s.invocation()) else {
@@ -103,32 +147,63 @@ pub(crate) fn check(project: &Project, cx: &mut Context) {
         if invocation.server.value != Server::Gunicorn {
             continue;
         }
+        let service = service_of(project, file.path());
         let (worker_class, span) = match &invocation.worker_class {
             Some(class) => match class.literal() {
                 Some(text) if is_wsgi_worker_class(text) => (Some(text.to_string()), class.span),
                 _ => continue,
             },
             None => {
-                let context = project.build_context(file).dir;
-                if set_elsewhere(project, context, model, invocation) {
+                if !dockerfile_decides_default(project, file, model, invocation)
+                    || service
+                        .is_some_and(|(index, service)| class_set_by_runtime_env(service, index))
+                {
                     continue;
                 }
                 (None, invocation.server.span)
             }
         };
-        let Some((framework, installed)) = asgi_install(model) else {
+        if let Some((framework, installed)) = asgi_install(model) {
+            drop(
+                cx.report_in(
+                    file,
+                    SyncWorkerForAsgi {
+                        worker_class,
+                        framework: format!("the image installs `{framework}`"),
+                    },
+                    span,
+                )
+                .label(file, installed, format!("`{framework}` is installed here")),
+            );
+            continue;
+        }
+        // No ASGI package installed by name (a requirements file): the app model decides.
+        let Some((app, app_file)) = service.and_then(|(_, service)| asgi_app(project, service))
+        else {
             continue;
         };
+        let Some(app_source) = project.source(app_file) else {
+            continue;
+        };
+        let framework = runtime::framework(app.kind);
         drop(
             cx.report_in(
                 file,
                 SyncWorkerForAsgi {
                     worker_class,
-                    framework: framework.clone(),
+                    framework: format!(
+                        "`{}` in {} is a {framework} app",
+                        app.name,
+                        runtime::file_line(project, app_file, app.span)
+                    ),
                 },
                 span,
             )
-            .label(file, installed, format!("`{framework}` is installed here")),
+            .label(
+                app_source,
+                app.span,
+                format!("the {framework} app (ASGI) is created here"),
+            ),
         );
     }
 }

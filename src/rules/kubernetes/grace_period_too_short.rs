@@ -3,7 +3,11 @@
 use crate::engine::{Context, RuleCode, Violation};
 use crate::parse::command::{Invocation, Server};
 use crate::parse::kubernetes::{Container, Handler, Manifests};
+use crate::parse::python::gunicorn;
 use crate::parse::shell::{Word, program_basename, shell_command_string};
+use crate::project::{Platform, Project, Tree};
+use crate::rules::gunicorn::runtime::{file_line, known_setting};
+use crate::source::SourceFile;
 use crate::span::Span;
 
 use super::helpers::{
@@ -17,8 +21,11 @@ const GUNICORN_DEFAULT_GRACEFUL_TIMEOUT: u64 = 30;
 struct Drain {
     seconds: u64,
     server: Server,
-    /// The flag's value, or `None` for gunicorn's default.
-    span: Option<Span>,
+    /// Where it is set: a file index (the manifest, `gunicorn.conf.py`, the Dockerfile)
+    /// and span, or `None` for gunicorn's default.
+    at: Option<(usize, Span)>,
+    /// The server's command word (file index and span), for a default.
+    server_at: Option<(usize, Span)>,
 }
 
 /// A `preStop` sleep.
@@ -33,7 +40,9 @@ struct GracePeriodTooShort {
     grace: i64,
     grace_is_default: bool,
     sleep: Option<u64>,
-    drain: Option<(u64, Server, bool)>,
+    /// Seconds, server, and where they come from when not the manifest itself
+    /// (`gunicorn default`, `gunicorn.conf.py:7`).
+    drain: Option<(u64, Server, Option<String>)>,
 }
 
 impl Violation for GracePeriodTooShort {
@@ -51,13 +60,15 @@ impl Violation for GracePeriodTooShort {
             parts.push(format!("preStop sleep {sleep}s"));
             total += sleep;
         }
-        if let Some((seconds, server, default)) = self.drain {
-            let origin = if default { " (gunicorn default)" } else { "" };
+        if let Some((seconds, server, origin)) = &self.drain {
+            let origin = origin
+                .as_ref()
+                .map_or_else(String::new, |origin| format!(" ({origin})"));
             parts.push(format!(
                 "{} graceful timeout {seconds}s{origin}",
                 server.name()
             ));
-            total += seconds;
+            total += *seconds;
         }
         let sum = if parts.len() > 1 {
             format!("{} = {total}s", parts.join(" + "))
@@ -150,7 +161,7 @@ fn sleep_of(words: &[Word]) -> Result<PreStopSleep, ()> {
 /// `--graceful-timeout` (default 30s unless a config file or `GUNICORN_CMD_ARGS` may set
 /// it), uvicorn's `--timeout-graceful-shutdown`, hypercorn's `--graceful-timeout`.
 /// `Err(())` when it is unknown.
-fn drain(invocation: &Invocation, container: &Container) -> Result<Drain, ()> {
+fn drain(invocation: &Invocation, container: &Container, file: usize) -> Result<Drain, ()> {
     let server = invocation.server.value;
     if !matches!(
         server,
@@ -166,7 +177,8 @@ fn drain(invocation: &Invocation, container: &Container) -> Result<Drain, ()> {
         return Ok(Drain {
             seconds,
             server,
-            span: Some(value.span),
+            at: Some((file, value.span)),
+            server_at: Some((file, invocation.server.span)),
         });
     }
     let configurable_elsewhere = invocation.config.is_some()
@@ -177,25 +189,98 @@ fn drain(invocation: &Invocation, container: &Container) -> Result<Drain, ()> {
         return Ok(Drain {
             seconds: GUNICORN_DEFAULT_GRACEFUL_TIMEOUT,
             server,
-            span: None,
+            at: None,
+            server_at: Some((file, invocation.server.span)),
         });
     }
     Err(())
 }
 
-pub(crate) fn check(manifests: &Manifests, cx: &mut Context) {
-    for workload in workloads(&manifests.objects) {
+/// The gunicorn drain of the runtime the model links to this container: its resolved
+/// `graceful_timeout` (config file, `GUNICORN_CMD_ARGS`, an environment override, the
+/// command line, or gunicorn's default), which also covers a container that runs the
+/// image's own `CMD`. `None` when no production gunicorn runtime runs the container;
+/// `Some(Err(()))` when the value cannot be told.
+fn runtime_drain(project: &Project, platform: Platform) -> Option<Result<Drain, ()>> {
+    let runtime = project
+        .services()
+        .iter()
+        .flat_map(|service| service.runtimes.iter())
+        .find(|runtime| runtime.platform == platform && !runtime.development)?;
+    if runtime.server() != Some(Server::Gunicorn) {
+        return None;
+    }
+    let resolved = runtime.gunicorn.as_ref()?.get("graceful_timeout")?.origin;
+    // `GUNICORN_CMD_ARGS` may come from an env source that was not read.
+    if resolved != gunicorn::Origin::CommandLine
+        && !runtime.env.is_complete()
+        && runtime.env.get("GUNICORN_CMD_ARGS").is_none()
+    {
+        return Some(Err(()));
+    }
+    let Some(fact) = known_setting(runtime, "graceful_timeout") else {
+        return Some(Err(()));
+    };
+    let Some(seconds) = fact.value.as_int().and_then(|s| u64::try_from(s).ok()) else {
+        return Some(Err(()));
+    };
+    Some(Ok(Drain {
+        seconds,
+        server: Server::Gunicorn,
+        at: fact.origin.location(),
+        server_at: runtime
+            .launch
+            .as_ref()
+            .map(|launch| (launch.file, launch.invocation.server.span)),
+    }))
+}
+
+pub(crate) fn check(project: &Project, cx: &mut Context) {
+    for (file_index, parsed) in project.files().iter().enumerate() {
+        let Tree::Kubernetes(manifests) = &parsed.tree else {
+            continue;
+        };
+        check_manifests(project, file_index, &parsed.source, manifests, cx);
+    }
+}
+
+fn check_manifests(
+    project: &Project,
+    file_index: usize,
+    file: &SourceFile,
+    manifests: &Manifests,
+    cx: &mut Context,
+) {
+    for (object_index, object) in manifests.objects.iter().enumerate() {
+        let Some(workload) = workloads(std::slice::from_ref(object)).next() else {
+            continue;
+        };
         let grace = workload.pod.effective_termination_grace_period_seconds();
         let grace_field = workload.pod.termination_grace_period_seconds.as_ref();
         for container in workload.serving_containers() {
             let Ok(sleep) = pre_stop_sleep(container) else {
                 continue;
             };
+            let platform = workload
+                .pod
+                .containers
+                .iter()
+                .position(|c| std::ptr::eq(c, container))
+                .map(|container_index| Platform::Kubernetes {
+                    file: file_index,
+                    object: object_index,
+                    container: container_index,
+                });
             let server = invocation(container);
-            let drain = server.as_ref().map(|i| drain(i, container));
-            let is_gunicorn = server
-                .as_ref()
-                .is_some_and(|i| i.server.value == Server::Gunicorn);
+            let linked = platform.and_then(|platform| runtime_drain(project, platform));
+            let is_gunicorn = linked.is_some()
+                || server
+                    .as_ref()
+                    .is_some_and(|i| i.server.value == Server::Gunicorn);
+            let drain = match linked {
+                Some(drain) => Some(drain),
+                None => server.as_ref().map(|i| drain(i, container, file_index)),
+            };
             if sleep.is_none() && !is_gunicorn {
                 continue;
             }
@@ -213,7 +298,11 @@ pub(crate) fn check(manifests: &Manifests, cx: &mut Context) {
                 continue;
             }
             let span = grace_field.map_or_else(|| container_anchor(container), |g| g.span);
-            let file = cx.file();
+            let drain_origin = |drain: &Drain| match drain.at {
+                None => Some("gunicorn default".to_string()),
+                Some((at, span)) if at != file_index => Some(file_line(project, at, span)),
+                Some(_) => None,
+            };
             let violation = GracePeriodTooShort {
                 container: describe(&workload, container),
                 grace,
@@ -221,31 +310,31 @@ pub(crate) fn check(manifests: &Manifests, cx: &mut Context) {
                 sleep: sleep.as_ref().map(|s| s.seconds),
                 drain: drain
                     .as_ref()
-                    .map(|d| (d.seconds, d.server, d.span.is_none())),
+                    .map(|d| (d.seconds, d.server, drain_origin(d))),
             };
-            let mut report = cx.report(violation, span);
-            if let Some(file) = file {
-                if let Some(sleep) = &sleep {
-                    report = report.label(file, sleep.span, "preStop sleep");
-                }
-                match (&drain, &server) {
-                    (
-                        Some(Drain {
-                            span: Some(span), ..
-                        }),
-                        _,
-                    ) => {
-                        report = report.label(file, *span, "graceful timeout");
+            let mut report = cx.report_in(file, violation, span);
+            if let Some(sleep) = &sleep {
+                report = report.label(file, sleep.span, "preStop sleep");
+            }
+            match &drain {
+                Some(Drain {
+                    at: Some((at, span)),
+                    ..
+                }) => {
+                    if let Some(source) = project.source(*at) {
+                        report = report.label(source, *span, "graceful timeout");
                     }
-                    (Some(_), Some(server)) => {
-                        report = report.label(
-                            file,
-                            server.server.span,
-                            "gunicorn drains for 30s by default",
-                        );
-                    }
-                    _ => {}
                 }
+                Some(Drain {
+                    at: None,
+                    server_at: Some((at, span)),
+                    ..
+                }) => {
+                    if let Some(source) = project.source(*at) {
+                        report = report.label(source, *span, "gunicorn drains for 30s by default");
+                    }
+                }
+                _ => {}
             }
             drop(report);
         }

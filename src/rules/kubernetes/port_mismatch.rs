@@ -3,7 +3,9 @@
 use crate::engine::{Context, RuleCode, Violation};
 use crate::parse::command::{BindAddress, Invocation};
 use crate::parse::kubernetes::{Container, ContainerRole, Object, PortRef, ProbeKind, Service};
-use crate::project::Project;
+use crate::parse::python::gunicorn;
+use crate::project::{Platform, Project, Tree};
+use crate::rules::gunicorn::runtime::{bind_host_port, display_path, known_setting};
 use crate::source::SourceFile;
 use crate::span::Span;
 
@@ -46,26 +48,131 @@ fn literal_ports(invocation: &Invocation) -> Option<Vec<(u64, Span)>> {
 /// What is known about the ports of one container.
 struct ContainerPorts<'m> {
     container: &'m Container,
-    /// `(port, span)` of the server's literal binds; `None` when one is templated.
+    /// `(port, span)` of the server's literal binds, the span in `server_file`; `None`
+    /// when one is templated.
     server: Option<Vec<(u64, Span)>>,
+    /// The file the server's ports are written in: the manifest, or (for a container that
+    /// runs the image's command or reads a gunicorn configuration) the Dockerfile,
+    /// `gunicorn.conf.py` or the file setting `GUNICORN_CMD_ARGS`.
+    server_file: &'m SourceFile,
     server_name: &'static str,
 }
 
+/// The file a runtime's ports are written in, the ports (`None` when one is templated) and
+/// the server's name.
+type RuntimePorts<'p> = (&'p SourceFile, Option<Vec<(u64, Span)>>, &'static str);
+
+/// The ports the linked runtime listens on when the manifest's command line says nothing:
+/// gunicorn's resolved `bind` when set anywhere but its default (config file,
+/// `GUNICORN_CMD_ARGS`, an environment override, the image's command), else the literal
+/// binds of the image's own command. `None` when the model links no runtime or the
+/// manifest's command line already decides; `Some((file, None))` when a port is
+/// templated.
+fn runtime_ports(
+    project: &Project,
+    platform: Platform,
+    manifest_decides: bool,
+) -> Option<RuntimePorts<'_>> {
+    let runtime = project
+        .services()
+        .iter()
+        .flat_map(|service| service.runtimes.iter())
+        .find(|runtime| runtime.platform == platform && !runtime.development)?;
+    let launch = runtime.launch.as_ref()?;
+    let server = launch.invocation.server.value;
+    if runtime.gunicorn.is_some() {
+        let config = runtime.gunicorn.as_ref()?;
+        let resolved = config.get("bind")?;
+        if resolved.origin == gunicorn::Origin::Default
+            || (manifest_decides && resolved.origin == gunicorn::Origin::CommandLine)
+        {
+            return None;
+        }
+        let fact = known_setting(runtime, "bind")?;
+        let (file, _) = fact.origin.location()?;
+        let source = project.source(file)?;
+        let values: Vec<(crate::parse::python::Value, Span)> = if fact.from_env.is_some() {
+            vec![(fact.value.clone(), fact.origin.location()?.1)]
+        } else {
+            config
+                .bind_addresses()
+                .into_iter()
+                .map(|item| (item.value, item.span))
+                .collect()
+        };
+        let mut ports = Vec::new();
+        for (value, span) in values {
+            let Some(text) = value.as_str() else {
+                return Some((source, None, server.name()));
+            };
+            if text.contains('$') {
+                return Some((source, None, server.name()));
+            }
+            let Some((_, Some(port))) = bind_host_port(text) else {
+                continue;
+            };
+            let Ok(port) = port.trim().parse::<u64>() else {
+                return Some((source, None, server.name()));
+            };
+            ports.push((port, span));
+        }
+        return Some((source, Some(ports), server.name()));
+    }
+    if manifest_decides || !server.is_known() {
+        return None;
+    }
+    let source = project.source(launch.file)?;
+    Some((source, literal_ports(&launch.invocation), server.name()))
+}
+
 /// The containers of a pod that listen (regular containers and native sidecars).
-fn listening_containers<'m>(workload: &WorkloadRef<'m>) -> Vec<ContainerPorts<'m>> {
+fn listening_containers<'m>(
+    project: &'m Project,
+    file: &'m SourceFile,
+    file_index: usize,
+    object_index: usize,
+    workload: &WorkloadRef<'m>,
+) -> Vec<ContainerPorts<'m>> {
     workload
         .pod
         .all_containers()
         .filter(|c| c.role != ContainerRole::Init)
         .map(|container| {
             let invocation = invocation(container).filter(|i| i.server.value.is_known());
-            ContainerPorts {
-                container,
-                server: invocation.as_ref().map_or(Some(Vec::new()), literal_ports),
-                server_name: invocation.map_or("the server", |i| i.server.value.name()),
+            let platform = workload
+                .pod
+                .containers
+                .iter()
+                .position(|c| std::ptr::eq(c, container))
+                .map(|index| Platform::Kubernetes {
+                    file: file_index,
+                    object: object_index,
+                    container: index,
+                });
+            let from_runtime = platform.and_then(|platform| {
+                runtime_ports(project, platform, invocation_binds(invocation.as_ref()))
+            });
+            match from_runtime {
+                Some((server_file, server, server_name)) => ContainerPorts {
+                    container,
+                    server,
+                    server_file,
+                    server_name,
+                },
+                None => ContainerPorts {
+                    container,
+                    server: invocation.as_ref().map_or(Some(Vec::new()), literal_ports),
+                    server_file: file,
+                    server_name: invocation.map_or("the server", |i| i.server.value.name()),
+                },
             }
         })
         .collect()
+}
+
+/// Whether the manifest's own command line binds an address.
+fn invocation_binds(invocation: Option<&Invocation>) -> bool {
+    invocation.is_some_and(|i| !i.binds.is_empty())
 }
 
 /// Every numeric `containerPort` of the pod with its span.
@@ -78,6 +185,15 @@ fn declared_ports(containers: &[ContainerPorts<'_>]) -> Vec<(u64, Span)> {
             Some((u64::try_from(port.value).ok()?, port.span))
         })
         .collect()
+}
+
+/// `gunicorn.conf.py:1` for a span of a project file.
+fn file_line_of(project: &Project, file: &SourceFile, span: Span) -> String {
+    let line = file
+        .text()
+        .get(..span.start as usize)
+        .map_or(1, |before| before.matches('\n').count() + 1);
+    format!("{}:{line}", display_path(project, file.path()))
 }
 
 fn list(ports: &[(u64, Span)]) -> String {
@@ -99,6 +215,7 @@ fn probe_name(kind: ProbeKind) -> &'static str {
 /// Checks the server's ports against the container's own `containerPort`s, and each
 /// probe's port against what the pod listens on.
 fn check_containers(
+    project: &Project,
     file: &SourceFile,
     workload: &WorkloadRef<'_>,
     containers: &[ContainerPorts<'_>],
@@ -115,8 +232,13 @@ fn check_containers(
                 if own_declared.iter().any(|&(p, _)| p == port) {
                     continue;
                 }
+                let place = if std::ptr::eq(entry.server_file, file) {
+                    String::new()
+                } else {
+                    format!(" ({})", file_line_of(project, entry.server_file, span))
+                };
                 let message = format!(
-                    "{} in {} listens on port {port}, but the container declares \
+                    "{}{place} in {} listens on port {port}, but the container declares \
                      containerPort {}",
                     entry.server_name,
                     describe(workload, container),
@@ -124,7 +246,7 @@ fn check_containers(
                 );
                 let help = "make the server's port, the containerPort, the probes and the \
                             Service's targetPort one number (or refer to the port by name)";
-                cx.report_in(file, PortMismatch { message, help }, span)
+                cx.report_in(entry.server_file, PortMismatch { message, help }, span)
                     .label(file, declared_span, "containerPort declared here");
             }
         }
@@ -159,9 +281,9 @@ fn check_containers(
                     if known.is_empty() || known.iter().any(|&(p, _)| p == number) {
                         continue;
                     }
-                    let (label_span, label) = match server.first() {
-                        Some(&(_, span)) => (span, "the server listens here"),
-                        None => (known[0].1, "containerPort declared here"),
+                    let (label_file, label_span, label) = match server.first() {
+                        Some(&(_, span)) => (entry.server_file, span, "the server listens here"),
+                        None => (file, known[0].1, "containerPort declared here"),
                     };
                     let message = format!(
                         "the {} of {} checks port {number}, but the pod listens on {}: the \
@@ -173,7 +295,7 @@ fn check_containers(
                     let help = "point the probe at the port the server listens on (by the \
                                 containerPort's name, ideally)";
                     cx.report_in(file, PortMismatch { message, help }, port.span)
-                        .label(file, label_span, label);
+                        .label(label_file, label_span, label);
                 }
                 (PortRef::Number(_), None) => {}
             }
@@ -233,42 +355,60 @@ fn check_service(
                 let Ok(number) = u64::try_from(number) else {
                     continue;
                 };
-                let mut known = declared_ports(containers);
+                let declared = declared_ports(containers);
+                let mut known: Vec<(u64, Span, &SourceFile)> = declared
+                    .iter()
+                    .map(|&(port, span)| (port, span, workload_file))
+                    .collect();
                 for entry in containers {
                     match &entry.server {
-                        Some(ports) => known.extend(ports.iter().copied()),
+                        Some(ports) => known.extend(
+                            ports
+                                .iter()
+                                .map(|&(port, span)| (port, span, entry.server_file)),
+                        ),
                         None => return,
                     }
                 }
-                let Some(&(_, label_span)) = known.first() else {
+                let Some(&(_, label_span, label_file)) = known.first() else {
                     continue;
                 };
-                if known.iter().any(|&(p, _)| p == number) {
+                let known_ports: Vec<(u64, Span)> =
+                    known.iter().map(|&(port, span, _)| (port, span)).collect();
+                if known_ports.iter().any(|&(p, _)| p == number) {
                     continue;
                 }
                 let message = format!(
                     "{} sends traffic to port {number}, but the pods of {} listen on {}",
                     service_object.display_name(),
                     workload.display_name(),
-                    list(&known)
+                    list(&known_ports)
                 );
                 let help = "set the Service's `targetPort` to the container's port, best by \
                             its name";
                 cx.report_in(service_file, PortMismatch { message, help }, span)
-                    .label(workload_file, label_span, "the pod's port");
+                    .label(label_file, label_span, "the pod's port");
             }
         }
     }
 }
 
 pub(crate) fn check(project: &Project, cx: &mut Context) {
-    for (file, manifests) in project.manifests() {
-        for workload in workloads(&manifests.objects) {
+    for (file_index, parsed) in project.files().iter().enumerate() {
+        let Tree::Kubernetes(manifests) = &parsed.tree else {
+            continue;
+        };
+        let file = &parsed.source;
+        for (object_index, object) in manifests.objects.iter().enumerate() {
+            let Some(workload) = workloads(std::slice::from_ref(object)).next() else {
+                continue;
+            };
             if !workload.is_long_running() {
                 continue;
             }
-            let containers = listening_containers(&workload);
-            check_containers(file, &workload, &containers, cx);
+            let containers =
+                listening_containers(project, file, file_index, object_index, &workload);
+            check_containers(project, file, &workload, &containers, cx);
             let Some(template) = &workload.workload.template else {
                 continue;
             };
