@@ -165,3 +165,27 @@ fn every_example_project_links_at_least_one_service() {
         );
     }
 }
+
+#[test]
+fn the_readme_graph_excerpt_is_real_output() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).expect("README.md");
+    let excerpt = readme
+        .split("$ cd fixtures/projects/orders-service && deploylint graph\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("README shows `deploylint graph` on orders-service");
+    let dir = common::root()
+        .join("fixtures")
+        .join("projects")
+        .join("orders-service");
+    let graph = render_graph(&dir);
+    for line in excerpt.lines() {
+        // Run inside the directory, the graph prints `./Dockerfile` where the harness,
+        // given the directory, prints `Dockerfile`.
+        let expected = line.replace("./", "");
+        assert!(
+            graph.lines().any(|real| real == expected),
+            "README's graph line {line:?} is not in the real output:\n{graph}"
+        );
+    }
+}
