@@ -422,3 +422,6 @@ fn normalize(path: &Path) -> PathBuf {
         .filter(|c| !matches!(c, std::path::Component::CurDir))
         .collect()
 }
+
+#[cfg(test)]
+mod tests;

@@ -657,11 +657,16 @@ impl<'p> Linker<'p> {
                     if container.role != ContainerRole::Main {
                         continue;
                     }
+                    let infrastructure = container
+                        .image
+                        .as_ref()
+                        .is_some_and(|image| is_infrastructure_image(&image.value));
                     let declared = self.drafts.iter().position(|d| {
                         d.declared_workloads
                             .iter()
                             .any(|w| names_workload(w, object))
                     });
+                    let declared = declared.filter(|_| !infrastructure);
                     let by_image = || {
                         let image = container.image.as_ref()?;
                         if is_infrastructure_image(&image.value) {

@@ -61,6 +61,7 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::PS003, Check::Project(settings::hardcoded_secret_default::check)),
     (RuleCode::PS004, Check::Project(settings::unconstrained_environment::check)),
     (RuleCode::PS005, Check::Project(settings::debug_defaults_true::check)),
+    (RuleCode::PS006, Check::Project(settings::no_env_prefix::check)),
     (RuleCode::PS007, Check::Project(settings::pydantic_v1_settings_import::check)),
     (RuleCode::PS008, Check::Project(settings::empty_default_dsn::check)),
     // FastAPI / ASGI app code
@@ -71,6 +72,8 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::FA005, Check::Project(app::import_time_pool::check)),
     (RuleCode::FA006, Check::Project(app::engine_pool_defaults::check)),
     (RuleCode::FA007, Check::Project(app::sync_driver_in_async_engine::check)),
+    (RuleCode::FA008, Check::Project(app::uvicorn_run_reload::check)),
+    (RuleCode::FA009, Check::Project(app::readiness_leaks_errors::check)),
     // Kubernetes
     (RuleCode::K8S000, Check::Syntax(FileKind::Yaml)),
     (RuleCode::K8S001, Check::Kubernetes(kubernetes::missing_liveness_probe::check)),

@@ -154,6 +154,12 @@ pub struct FunctionFacts {
     pub touches_storage: bool,
     /// Set for functions used as an app's `lifespan=`.
     pub lifespan: Option<LifespanFacts>,
+    /// Exception text the function hands to its caller: expressions such as `str(exc)`,
+    /// `f"{exc}"`, `exc.args` or `traceback.format_exc()` made inside an
+    /// `except ... as exc:` block that end up in a `return` value or an
+    /// `HTTPException(detail=...)` (directly, or through a local variable), in source
+    /// order. `type(exc).__name__` and logging calls are not leaks.
+    pub leaked_exceptions: Vec<Span>,
 }
 
 /// Where an engine or pool is created.
@@ -188,6 +194,63 @@ pub struct PoolCreation {
     pub span: Span,
 }
 
+/// Where a `uvicorn.run(...)` call is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RunSite {
+    /// Under `if __name__ == "__main__":`: runs when the module is executed as a script.
+    MainGuard,
+    /// At module level, unguarded: runs when the module is executed or imported.
+    ModuleLevel,
+    /// Inside a module-level function (index in [`AppModel::functions`]).
+    Function(usize),
+}
+
+/// A keyword argument of a call, evaluated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeywordArgument {
+    /// The whole `name=value`.
+    pub span: Span,
+    /// The value (`settings.X` reads the settings model's default for field `X`).
+    pub value: Evaluated,
+}
+
+/// A `uvicorn.run(...)` call: the server a `python main.py` start command runs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UvicornRun {
+    /// Index of the module.
+    pub module: usize,
+    /// The call.
+    pub span: Span,
+    /// Where it is written.
+    pub site: RunSite,
+    /// Whether executing the module as a script reaches the call: at module level, under
+    /// the `__main__` guard, or in a module-level function that the module level or the
+    /// guard calls by name (`main()`, `asyncio.run(main())`).
+    pub runs_as_script: bool,
+    /// Whether an `if`, loop or `match` (other than the `__main__` guard) encloses the
+    /// call, so it may not run.
+    pub conditional: bool,
+    /// The application argument (first positional or `app=`): an import string or an
+    /// object.
+    pub app: Option<Evaluated>,
+    /// `reload=`.
+    pub reload: Option<KeywordArgument>,
+    /// `host=`.
+    pub host: Option<KeywordArgument>,
+}
+
+/// A call that creates an instance of a project settings class, anywhere in a module
+/// (`settings = Settings()`, `return Settings()` in an `lru_cache`d getter).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SettingsInstantiation {
+    /// Index of the class in [`SettingsModel::classes`].
+    pub class: usize,
+    /// Index of the module holding the call.
+    pub module: usize,
+    /// The call.
+    pub span: Span,
+}
+
 /// Everything the app model knows about a set of modules.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AppModel {
@@ -201,6 +264,12 @@ pub struct AppModel {
     pub functions: Vec<FunctionFacts>,
     /// Engine, pool and client creations.
     pub pools: Vec<PoolCreation>,
+    /// Calls of settings classes (empty when no settings model was given), in module
+    /// then source order.
+    pub settings_instantiations: Vec<SettingsInstantiation>,
+    /// `uvicorn.run(...)` calls at module level or in module-level functions, in module
+    /// then source order.
+    pub uvicorn_runs: Vec<UvicornRun>,
 }
 
 /// Factories whose call creates a connection pool, engine or client.
@@ -346,7 +415,86 @@ impl AppModel {
         model.propagate_storage(&lookup);
         model.collect_routes_and_events(modules, &namespaces, &lookup, &instances, settings);
         model.collect_pools(modules, &namespaces, &instances, settings, &lookup);
+        if let Some(settings) = settings {
+            model.settings_instantiations =
+                settings_instantiations(modules, &namespaces, &lookup, settings);
+        }
+        model.collect_uvicorn_runs(modules, &namespaces, &instances, settings, &lookup);
         model
+    }
+
+    fn collect_uvicorn_runs(
+        &mut self,
+        modules: &[(&str, &PythonModule)],
+        namespaces: &[Namespace],
+        instances: &HashMap<String, usize>,
+        settings: Option<&SettingsModel>,
+        lookup: &Lookup,
+    ) {
+        for (index, ((_, module), namespace)) in modules.iter().zip(namespaces).enumerate() {
+            let evaluator = Evaluator::new(namespace);
+            let resolver = ArgumentResolver {
+                evaluator: &evaluator,
+                instances,
+                settings,
+            };
+            let mut finder = RunFinder {
+                evaluator: &evaluator,
+                runs: Vec::new(),
+                script_calls: HashSet::new(),
+            };
+            for statement in module.body() {
+                match statement {
+                    Stmt::FunctionDef(function) => {
+                        if let Some(function_index) = lookup.function(index, function.name.as_str())
+                        {
+                            let site = RunSite::Function(function_index);
+                            finder.body(&function.body, site, false, false, 0);
+                        }
+                    }
+                    Stmt::ClassDef(_) => {}
+                    other => finder.statement(other, RunSite::ModuleLevel, false, true, 0),
+                }
+            }
+            for (call, site, conditional) in finder.runs {
+                let runs_as_script = match site {
+                    RunSite::MainGuard | RunSite::ModuleLevel => true,
+                    RunSite::Function(function) => self
+                        .functions
+                        .get(function)
+                        .is_some_and(|f| finder.script_calls.contains(f.name.as_str())),
+                };
+                let keyword = |name: &str| {
+                    call.arguments
+                        .find_keyword(name)
+                        .map(|keyword| KeywordArgument {
+                            span: span_of(keyword),
+                            value: resolver.eval(&keyword.value),
+                        })
+                };
+                self.uvicorn_runs.push(UvicornRun {
+                    module: index,
+                    span: span_of(call),
+                    site,
+                    runs_as_script,
+                    conditional,
+                    app: call
+                        .arguments
+                        .find_argument_value("app", 0)
+                        .map(|expr| resolver.eval(expr)),
+                    reload: keyword("reload"),
+                    host: keyword("host"),
+                });
+            }
+        }
+    }
+
+    /// Whether settings class `class` (index in [`SettingsModel::classes`]) is called
+    /// somewhere in the modules.
+    pub fn is_instantiated(&self, class: usize) -> bool {
+        self.settings_instantiations
+            .iter()
+            .any(|instantiation| instantiation.class == class)
     }
 
     /// The function called `name` in module `module`.
@@ -801,6 +949,198 @@ fn settings_instances(
     instances
 }
 
+/// Finds `uvicorn.run(...)` calls in a module and the names its script part calls.
+struct RunFinder<'a, 'e> {
+    evaluator: &'e Evaluator<'e>,
+    /// Each call with its site and whether a condition encloses it.
+    runs: Vec<(&'a ExprCall, RunSite, bool)>,
+    /// Names called at module level or under the `__main__` guard (`main` of `main()`).
+    script_calls: HashSet<String>,
+}
+
+impl<'a> RunFinder<'a, '_> {
+    fn body(
+        &mut self,
+        body: &'a [Stmt],
+        site: RunSite,
+        conditional: bool,
+        script: bool,
+        depth: usize,
+    ) {
+        for statement in body {
+            self.statement(statement, site, conditional, script, depth);
+        }
+    }
+
+    /// `script`: the statement runs when the module is executed (module level or guard).
+    fn statement(
+        &mut self,
+        statement: &'a Stmt,
+        site: RunSite,
+        conditional: bool,
+        script: bool,
+        depth: usize,
+    ) {
+        if depth > MAX_LEAK_DEPTH {
+            return;
+        }
+        let depth = depth + 1;
+        match statement {
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            Stmt::If(if_statement) => {
+                if site == RunSite::ModuleLevel && is_main_guard(&if_statement.test) {
+                    self.body(
+                        &if_statement.body,
+                        RunSite::MainGuard,
+                        conditional,
+                        script,
+                        depth,
+                    );
+                    for clause in &if_statement.elif_else_clauses {
+                        self.body(&clause.body, site, true, script, depth);
+                    }
+                } else {
+                    self.body(&if_statement.body, site, true, script, depth);
+                    for clause in &if_statement.elif_else_clauses {
+                        self.body(&clause.body, site, true, script, depth);
+                    }
+                }
+            }
+            Stmt::For(for_statement) => {
+                self.body(&for_statement.body, site, true, script, depth);
+                self.body(&for_statement.orelse, site, true, script, depth);
+            }
+            Stmt::While(while_statement) => {
+                self.body(&while_statement.body, site, true, script, depth);
+                self.body(&while_statement.orelse, site, true, script, depth);
+            }
+            Stmt::Match(match_statement) => {
+                for case in &match_statement.cases {
+                    self.body(&case.body, site, true, script, depth);
+                }
+            }
+            Stmt::Try(try_statement) => {
+                self.body(&try_statement.body, site, conditional, script, depth);
+                for handler in &try_statement.handlers {
+                    let ruff_python_ast::ExceptHandler::ExceptHandler(handler) = handler;
+                    self.body(&handler.body, site, true, script, depth);
+                }
+                self.body(&try_statement.orelse, site, conditional, script, depth);
+                self.body(&try_statement.finalbody, site, conditional, script, depth);
+            }
+            Stmt::With(with) => self.body(&with.body, site, conditional, script, depth),
+            other => {
+                let mut calls = CallFinder::default();
+                calls.visit_stmt(other);
+                for call in calls.calls {
+                    if script && let Expr::Name(name) = call.func.as_ref() {
+                        self.script_calls.insert(name.id.to_string());
+                    }
+                    let callee = self.evaluator.qualified_name(&call.func);
+                    if matches!(callee.as_deref(), Some("uvicorn.run" | "uvicorn.main.run")) {
+                        self.runs.push((call, site, conditional));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `__name__ == "__main__"` (either way round).
+fn is_main_guard(test: &Expr) -> bool {
+    let Expr::Compare(compare) = test else {
+        return false;
+    };
+    let ([op], [right]) = (&compare.ops[..], &compare.comparators[..]) else {
+        return false;
+    };
+    if *op != ruff_python_ast::CmpOp::Eq {
+        return false;
+    }
+    let is_name = |expr: &Expr| matches!(expr, Expr::Name(name) if name.id.as_str() == "__name__");
+    let is_main =
+        |expr: &Expr| matches!(expr, Expr::StringLiteral(s) if s.value.to_str() == "__main__");
+    (is_name(&compare.left) && is_main(right)) || (is_main(&compare.left) && is_name(right))
+}
+
+/// Every call of a project settings class, in module bodies, functions and methods alike.
+fn settings_instantiations(
+    modules: &[(&str, &PythonModule)],
+    namespaces: &[Namespace],
+    lookup: &Lookup,
+    model: &SettingsModel,
+) -> Vec<SettingsInstantiation> {
+    let mut found = Vec::new();
+    for (index, ((_, module), namespace)) in modules.iter().zip(namespaces).enumerate() {
+        let evaluator = Evaluator::new(namespace);
+        let mut finder = AllCalls::default();
+        for statement in module.body() {
+            finder.visit_stmt(statement);
+        }
+        for call in finder.calls {
+            let Some(callee) = evaluator.qualified_name(&call.func) else {
+                continue;
+            };
+            if let Some(class) = settings_class_called(&callee, index, lookup, model) {
+                found.push(SettingsInstantiation {
+                    class,
+                    module: index,
+                    span: span_of(call),
+                });
+            }
+        }
+    }
+    found
+}
+
+/// The settings class a callee name used in `module` refers to: a class of that module
+/// (`Settings`), of the module an import names (`.config.Settings`), or, when that module
+/// is not among the scanned ones, the only project class with that name.
+fn settings_class_called(
+    callee: &str,
+    module: usize,
+    lookup: &Lookup,
+    model: &SettingsModel,
+) -> Option<usize> {
+    let class_in = |target: usize, name: &str| {
+        model
+            .classes
+            .iter()
+            .position(|class| class.module == target && class.name == name)
+    };
+    if !callee.contains('.') {
+        return class_in(module, callee);
+    }
+    if let Some((target, item)) = lookup.resolve_reference(module, callee)
+        && let Some(found) = class_in(target, &item)
+    {
+        return Some(found);
+    }
+    let name = callee.rsplit('.').next()?;
+    let mut same_name = model
+        .classes
+        .iter()
+        .enumerate()
+        .filter(|(_, class)| class.name == name);
+    let (first, _) = same_name.next()?;
+    same_name.next().is_none().then_some(first)
+}
+
+/// Collects every call of a body, nested functions, classes and lambdas included.
+#[derive(Default)]
+struct AllCalls<'a> {
+    calls: Vec<&'a ExprCall>,
+}
+
+impl<'a> Visitor<'a> for AllCalls<'a> {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::Call(call) = expr {
+            self.calls.push(call);
+        }
+        walk_expr(self, expr);
+    }
+}
+
 /// `FastAPI(...)`, `Starlette(...)`, `APIRouter(...)`.
 fn app_kind(evaluator: &Evaluator<'_>, call: &ExprCall) -> Option<AppKind> {
     match evaluator.qualified_name(&call.func)?.as_str() {
@@ -1019,6 +1359,7 @@ fn function_facts(
         storage_calls,
         touches_storage: false,
         lifespan: None,
+        leaked_exceptions: leaked_exceptions(function, evaluator),
     }
 }
 
@@ -1181,6 +1522,359 @@ fn pool_creation(
         site,
         span: span_of(call),
     })
+}
+
+/// How deep statements and expressions are followed when looking for leaked exceptions.
+const MAX_LEAK_DEPTH: usize = 64;
+
+/// Attributes of an exception that hold no message text (`type(exc)` is handled apart).
+const SAFE_EXCEPTION_ATTRIBUTES: &[&str] = &["__class__", "status_code", "errno"];
+
+/// Methods that store their arguments in the receiver (`checks.update(...)`).
+const STORING_METHODS: &[&str] = &[
+    "append",
+    "appendleft",
+    "extend",
+    "update",
+    "insert",
+    "add",
+    "setdefault",
+];
+
+/// Calls whose result says nothing of the exception's text.
+const OPAQUE_CALLS: &[&str] = &[
+    "type",
+    "isinstance",
+    "issubclass",
+    "id",
+    "len",
+    "bool",
+    "hash",
+    "callable",
+];
+
+/// See [`FunctionFacts::leaked_exceptions`].
+fn leaked_exceptions(function: &StmtFunctionDef, evaluator: &Evaluator<'_>) -> Vec<Span> {
+    let mut finder = LeakFinder {
+        evaluator,
+        caught: Vec::new(),
+        tainted: HashMap::new(),
+        leaks: Vec::new(),
+    };
+    finder.body(&function.body, 0);
+    let mut leaks = finder.leaks;
+    leaks.sort();
+    leaks.dedup();
+    leaks
+}
+
+/// Walks a function body (nested functions, classes and lambdas excluded) following
+/// exception text from `except ... as name:` blocks to what the function returns.
+struct LeakFinder<'e> {
+    evaluator: &'e Evaluator<'e>,
+    /// Names bound by the `except ... as name:` blocks being walked, innermost last.
+    caught: Vec<String>,
+    /// Local variables holding exception text, with where that text is made.
+    tainted: HashMap<String, Vec<Span>>,
+    leaks: Vec<Span>,
+}
+
+impl LeakFinder<'_> {
+    fn body(&mut self, body: &[Stmt], depth: usize) {
+        for statement in body {
+            self.statement(statement, depth);
+        }
+    }
+
+    fn statement(&mut self, statement: &Stmt, depth: usize) {
+        if depth > MAX_LEAK_DEPTH {
+            return;
+        }
+        let depth = depth + 1;
+        match statement {
+            Stmt::Try(try_statement) => {
+                self.body(&try_statement.body, depth);
+                for handler in &try_statement.handlers {
+                    let ruff_python_ast::ExceptHandler::ExceptHandler(handler) = handler;
+                    let bound = handler.name.as_ref().map(|name| name.id.to_string());
+                    if let Some(name) = &bound {
+                        self.caught.push(name.clone());
+                    }
+                    self.body(&handler.body, depth);
+                    if bound.is_some() {
+                        self.caught.pop();
+                    }
+                }
+                self.body(&try_statement.orelse, depth);
+                self.body(&try_statement.finalbody, depth);
+            }
+            Stmt::Return(ret) => {
+                if let Some(value) = &ret.value {
+                    let found = self.exposed(value, true, depth);
+                    self.leaks.extend(found);
+                }
+            }
+            Stmt::Raise(raise) => {
+                if let Some(Expr::Call(call)) = raise.exc.as_deref()
+                    && self
+                        .evaluator
+                        .qualified_name(&call.func)
+                        .is_some_and(|name| name.rsplit('.').next() == Some("HTTPException"))
+                {
+                    let found = self.call_arguments(call, true, depth);
+                    self.leaks.extend(found);
+                }
+            }
+            Stmt::Assign(assign) => {
+                let found = self.exposed(&assign.value, true, depth);
+                for target in &assign.targets {
+                    self.taint(target, &found);
+                }
+            }
+            Stmt::AugAssign(assign) => {
+                let found = self.exposed(&assign.value, true, depth);
+                self.taint(&assign.target, &found);
+            }
+            Stmt::AnnAssign(assign) => {
+                if let Some(value) = &assign.value {
+                    let found = self.exposed(value, true, depth);
+                    self.taint(&assign.target, &found);
+                }
+            }
+            Stmt::Expr(expression) => {
+                if let Expr::Call(call) = expression.value.as_ref()
+                    && let Expr::Attribute(method) = call.func.as_ref()
+                    && STORING_METHODS.contains(&method.attr.as_str())
+                {
+                    let found = self.call_arguments(call, true, depth);
+                    self.taint(&method.value, &found);
+                }
+            }
+            Stmt::If(if_statement) => {
+                self.body(&if_statement.body, depth);
+                for clause in &if_statement.elif_else_clauses {
+                    self.body(&clause.body, depth);
+                }
+            }
+            Stmt::For(for_statement) => {
+                self.body(&for_statement.body, depth);
+                self.body(&for_statement.orelse, depth);
+            }
+            Stmt::While(while_statement) => {
+                self.body(&while_statement.body, depth);
+                self.body(&while_statement.orelse, depth);
+            }
+            Stmt::With(with) => self.body(&with.body, depth),
+            Stmt::Match(match_statement) => {
+                for case in &match_statement.cases {
+                    self.body(&case.body, depth);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Marks the local variable under `target` (`msg`, `checks["db"]`) as holding the
+    /// exception text made at `spans`.
+    fn taint(&mut self, target: &Expr, spans: &[Span]) {
+        if spans.is_empty() {
+            return;
+        }
+        let mut root = target;
+        for _ in 0..MAX_LEAK_DEPTH {
+            match root {
+                Expr::Subscript(subscript) => root = &subscript.value,
+                Expr::Attribute(attribute) => root = &attribute.value,
+                _ => break,
+            }
+        }
+        if let Expr::Name(name) = root
+            && !matches!(name.id.as_str(), "self" | "cls")
+        {
+            self.tainted
+                .entry(name.id.to_string())
+                .or_default()
+                .extend_from_slice(spans);
+        }
+    }
+
+    /// Whether `expr` is the caught exception or a part of it holding its text
+    /// (`exc`, `exc.args`, `exc.args[0]`, `exc.orig`), not `exc.__class__`.
+    fn is_exception_text(&self, expr: &Expr, depth: usize) -> bool {
+        if depth > MAX_LEAK_DEPTH {
+            return false;
+        }
+        match expr {
+            Expr::Name(name) => self.caught.iter().any(|caught| caught == name.id.as_str()),
+            Expr::Attribute(attribute) => {
+                !SAFE_EXCEPTION_ATTRIBUTES.contains(&attribute.attr.as_str())
+                    && attribute.attr.as_str() != "__name__"
+                    && self.is_exception_text(&attribute.value, depth + 1)
+            }
+            Expr::Subscript(subscript) => self.is_exception_text(&subscript.value, depth + 1),
+            _ => false,
+        }
+    }
+
+    /// Where exception text is made inside `expr`; `exposed` says whether `expr` itself
+    /// is handed out as a value (a dict value, a list item, the returned value), so that a
+    /// bare `exc` there counts.
+    fn exposed(&self, expr: &Expr, exposed: bool, depth: usize) -> Vec<Span> {
+        if depth > MAX_LEAK_DEPTH {
+            return Vec::new();
+        }
+        let depth = depth + 1;
+        if let Expr::Name(name) = expr
+            && let Some(spans) = self.tainted.get(name.id.as_str())
+        {
+            return spans.clone();
+        }
+        if exposed && self.is_exception_text(expr, depth) {
+            return vec![span_of(expr)];
+        }
+        match expr {
+            Expr::Attribute(attribute) => self.exposed(&attribute.value, false, depth),
+            Expr::Subscript(subscript) => {
+                let mut found = self.exposed(&subscript.value, exposed, depth);
+                found.extend(self.exposed(&subscript.slice, false, depth));
+                found
+            }
+            Expr::Call(call) => self.call(call, depth),
+            Expr::FString(fstring) => {
+                let mut found = Vec::new();
+                let mut direct = false;
+                for part in fstring.value.iter() {
+                    let ruff_python_ast::FStringPart::FString(inner) = part else {
+                        continue;
+                    };
+                    for element in inner.elements.iter() {
+                        if let ruff_python_ast::InterpolatedStringElement::Interpolation(
+                            interpolation,
+                        ) = element
+                        {
+                            if self.is_exception_text(&interpolation.expression, depth) {
+                                direct = true;
+                            } else {
+                                found.extend(self.exposed(&interpolation.expression, true, depth));
+                            }
+                        }
+                    }
+                }
+                if direct {
+                    found.push(span_of(expr));
+                }
+                found
+            }
+            Expr::Dict(dict) => dict
+                .items
+                .iter()
+                .flat_map(|item| {
+                    let mut found = self.exposed(&item.value, true, depth);
+                    if let Some(key) = &item.key {
+                        found.extend(self.exposed(key, false, depth));
+                    }
+                    found
+                })
+                .collect(),
+            Expr::List(list) => self.all_exposed(&list.elts, depth),
+            Expr::Tuple(tuple) => self.all_exposed(&tuple.elts, depth),
+            Expr::Set(set) => self.all_exposed(&set.elts, depth),
+            Expr::BinOp(operation) => {
+                if operation.op == ruff_python_ast::Operator::Mod
+                    && matches!(
+                        operation.left.as_ref(),
+                        Expr::StringLiteral(_) | Expr::FString(_)
+                    )
+                {
+                    let direct = match operation.right.as_ref() {
+                        Expr::Tuple(tuple) => tuple
+                            .elts
+                            .iter()
+                            .any(|item| self.is_exception_text(item, depth)),
+                        other => self.is_exception_text(other, depth),
+                    };
+                    if direct {
+                        return vec![span_of(expr)];
+                    }
+                }
+                let mut found = self.exposed(&operation.left, false, depth);
+                found.extend(self.exposed(&operation.right, false, depth));
+                found
+            }
+            Expr::Await(awaited) => self.exposed(&awaited.value, exposed, depth),
+            Expr::Starred(starred) => self.exposed(&starred.value, exposed, depth),
+            Expr::If(conditional) => {
+                let mut found = self.exposed(&conditional.body, exposed, depth);
+                found.extend(self.exposed(&conditional.orelse, exposed, depth));
+                found
+            }
+            Expr::BoolOp(operation) => operation
+                .values
+                .iter()
+                .flat_map(|value| self.exposed(value, exposed, depth))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn all_exposed(&self, items: &[Expr], depth: usize) -> Vec<Span> {
+        items
+            .iter()
+            .flat_map(|item| self.exposed(item, true, depth))
+            .collect()
+    }
+
+    /// Exception text made by a call or passed to one that hands it on.
+    fn call(&self, call: &ExprCall, depth: usize) -> Vec<Span> {
+        let callee = self.evaluator.qualified_name(&call.func);
+        let callee = callee.as_deref().unwrap_or("");
+        if !self.caught.is_empty()
+            && matches!(
+                callee,
+                "traceback.format_exc"
+                    | "traceback.format_exception"
+                    | "traceback.format_exception_only"
+                    | "traceback.format_tb"
+            )
+        {
+            return vec![span_of(call)];
+        }
+        if OPAQUE_CALLS.contains(&callee) {
+            return Vec::new();
+        }
+        // `str(exc)`, `repr(exc)`, `"...".format(exc)`: the text itself.
+        let formats = matches!(callee, "str" | "repr" | "ascii" | "format")
+            || matches!(call.func.as_ref(), Expr::Attribute(attribute)
+                if attribute.attr.as_str() == "format"
+                    && matches!(attribute.value.as_ref(), Expr::StringLiteral(_)));
+        if formats {
+            let direct = call
+                .arguments
+                .args
+                .iter()
+                .chain(call.arguments.keywords.iter().map(|keyword| &keyword.value))
+                .any(|argument| self.is_exception_text(argument, depth));
+            if direct {
+                return vec![span_of(call)];
+            }
+            return self.call_arguments(call, true, depth);
+        }
+        // Responses and `dict(...)` hand their arguments to the client as they are.
+        let last = callee.rsplit('.').next().unwrap_or("");
+        let hands_on = last.ends_with("Response") || matches!(last, "HTTPException" | "dict");
+        let mut found = self.exposed(&call.func, false, depth);
+        found.extend(self.call_arguments(call, hands_on, depth));
+        found
+    }
+
+    fn call_arguments(&self, call: &ExprCall, exposed: bool, depth: usize) -> Vec<Span> {
+        call.arguments
+            .args
+            .iter()
+            .chain(call.arguments.keywords.iter().map(|keyword| &keyword.value))
+            .flat_map(|argument| self.exposed(argument, exposed, depth))
+            .collect()
+    }
 }
 
 /// Collects the calls of a body in source order, without entering nested functions,
@@ -1501,6 +2195,186 @@ settings = Settings()
         assert_eq!(model.event_handlers[0].function, model.function(0, "start"));
         assert_eq!(model.routes[0].full_path, "/x");
         assert!(!model.routes[0].mounted);
+    }
+
+    #[test]
+    fn settings_instantiation_at_module_level() {
+        let model = project();
+        let calls: Vec<(usize, usize, Span)> = model
+            .settings_instantiations
+            .iter()
+            .map(|call| (call.class, call.module, call.span))
+            .collect();
+        assert_eq!(calls, vec![(0, 3, at(CONFIG, "Settings()"))]);
+        assert!(model.is_instantiated(0));
+    }
+
+    #[test]
+    fn settings_instantiation_inside_a_cached_getter_of_another_module() {
+        let config = "from pydantic_settings import BaseSettings\nclass Base(BaseSettings):\n    pass\nclass Settings(Base):\n    port: int = 8000\n";
+        let deps = "from functools import lru_cache\nfrom .config import Settings\n@lru_cache\ndef get_settings():\n    return Settings()\n";
+        let model = build(&[("app.config", config), ("app.deps", deps)], true);
+        assert_eq!(
+            model.settings_instantiations,
+            vec![SettingsInstantiation {
+                class: 1,
+                module: 1,
+                span: at(deps, "Settings()"),
+            }]
+        );
+        assert!(!model.is_instantiated(0));
+    }
+
+    #[test]
+    fn settings_instantiation_through_a_module_attribute() {
+        let config =
+            "from pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    pass\n";
+        let main = "from app.core import config\nfrom fastapi import FastAPI\nclass Holder:\n    def make(self):\n        return config.Settings(_env_file=None)\n";
+        let model = build(&[("app.core.config", config), ("app.main", main)], true);
+        assert_eq!(model.settings_instantiations.len(), 1);
+        assert_eq!(
+            model.settings_instantiations[0].span,
+            at(main, "config.Settings(_env_file=None)")
+        );
+    }
+
+    #[test]
+    fn calls_of_other_names_are_not_instantiations() {
+        let config = "from pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    pass\nclass Other:\n    pass\nx = Other()\ny = BaseSettings()\n";
+        let model = build(&[("app.config", config)], true);
+        assert_eq!(model.settings_instantiations, vec![]);
+        let without = build(&[("app.config", config)], false);
+        assert_eq!(without.settings_instantiations, vec![]);
+    }
+
+    fn leaks_of(text: &str, function: &str) -> Vec<Span> {
+        let model = build(&[("app.main", text)], false);
+        let index = model.function(0, function).expect("function");
+        model.functions[index].leaked_exceptions.clone()
+    }
+
+    const HEALTH_HEAD: &str = "import traceback\nfrom fastapi import FastAPI, HTTPException\nfrom fastapi.responses import JSONResponse\napp = FastAPI()\n";
+
+    #[test]
+    fn returned_str_of_the_exception_is_a_leak() {
+        let text = format!(
+            "{HEALTH_HEAD}async def ready():\n    try:\n        await db.execute('SELECT 1')\n    except Exception as exc:\n        return JSONResponse(status_code=503, content={{'error': str(exc)}})\n    return {{'ok': True}}\n"
+        );
+        assert_eq!(leaks_of(&text, "ready"), vec![at(&text, "str(exc)")]);
+    }
+
+    #[test]
+    fn fstring_repr_args_and_format_exc_are_leaks() {
+        let text = format!(
+            "{HEALTH_HEAD}def a():\n    try:\n        pass\n    except OSError as err:\n        return {{'detail': f'db down: {{err!r}}'}}\n\ndef b():\n    try:\n        pass\n    except OSError as err:\n        return [err.args[0]]\n\ndef c():\n    try:\n        pass\n    except OSError as err:\n        return {{'trace': traceback.format_exc()}}\n\ndef d():\n    try:\n        pass\n    except OSError as err:\n        return 'failed: %s' % err\n"
+        );
+        assert_eq!(leaks_of(&text, "a"), vec![at(&text, "f'db down: {err!r}'")]);
+        assert_eq!(leaks_of(&text, "b"), vec![at(&text, "err.args[0]")]);
+        assert_eq!(
+            leaks_of(&text, "c"),
+            vec![at(&text, "traceback.format_exc()")]
+        );
+        assert_eq!(leaks_of(&text, "d"), vec![at(&text, "'failed: %s' % err")]);
+    }
+
+    #[test]
+    fn http_exception_detail_is_a_leak() {
+        let text = format!(
+            "{HEALTH_HEAD}async def health():\n    try:\n        pass\n    except Exception as e:\n        raise HTTPException(status_code=503, detail=repr(e)) from e\n"
+        );
+        assert_eq!(leaks_of(&text, "health"), vec![at(&text, "repr(e)")]);
+    }
+
+    #[test]
+    fn exception_text_stored_in_a_local_then_returned_is_a_leak() {
+        let text = format!(
+            "{HEALTH_HEAD}async def health():\n    checks = {{}}\n    try:\n        await redis.ping()\n        checks['redis'] = 'ok'\n    except Exception as exc:\n        checks['redis'] = str(exc)\n    return checks\n\nasync def other():\n    errors = []\n    try:\n        pass\n    except Exception as exc:\n        message = f'{{exc}}'\n        errors.append(message)\n    return {{'errors': errors}}\n"
+        );
+        assert_eq!(leaks_of(&text, "health"), vec![at(&text, "str(exc)")]);
+        assert_eq!(leaks_of(&text, "other"), vec![at(&text, "f'{exc}'")]);
+    }
+
+    #[test]
+    fn class_names_logging_and_constants_are_not_leaks() {
+        let text = format!(
+            "{HEALTH_HEAD}import logging\nlogger = logging.getLogger()\nasync def health():\n    try:\n        pass\n    except Exception as exc:\n        logger.exception(exc)\n        message = str(exc)\n        logger.error(message)\n        return JSONResponse(status_code=503, content={{'status': 'down', 'error': type(exc).__name__, 'kind': exc.__class__.__name__}})\n    return {{'status': 'ok'}}\n\ndef outside():\n    exc = 1\n    return {{'value': exc, 'trace': traceback.format_exc()}}\n\ndef nested():\n    try:\n        pass\n    except Exception as exc:\n        def inner():\n            return str(exc)\n        raise RuntimeError(str(exc))\n"
+        );
+        assert_eq!(leaks_of(&text, "health"), vec![]);
+        assert_eq!(leaks_of(&text, "outside"), vec![]);
+        assert_eq!(leaks_of(&text, "nested"), vec![]);
+    }
+
+    #[test]
+    fn uvicorn_run_under_the_main_guard_with_evaluated_keywords() {
+        let text = "import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nif __name__ == \"__main__\":\n    uvicorn.run(\"app.main:app\", host=\"127.0.0.1\", reload=True)\n";
+        let model = build(&[("app.main", text)], false);
+        assert_eq!(model.uvicorn_runs.len(), 1);
+        let run = &model.uvicorn_runs[0];
+        assert_eq!(run.site, RunSite::MainGuard);
+        assert!(run.runs_as_script);
+        assert!(!run.conditional);
+        assert_eq!(
+            run.span,
+            at(
+                text,
+                "uvicorn.run(\"app.main:app\", host=\"127.0.0.1\", reload=True)"
+            )
+        );
+        let app = run.app.as_ref().expect("app");
+        assert_eq!(app.value, Value::Str("app.main:app".into()));
+        let reload = run.reload.as_ref().expect("reload");
+        assert_eq!(reload.span, at(text, "reload=True"));
+        assert_eq!(reload.value.value, Value::Bool(true));
+        let host = run.host.as_ref().expect("host");
+        assert_eq!(host.span, at(text, "host=\"127.0.0.1\""));
+        assert_eq!(host.value.span, at(text, "\"127.0.0.1\""));
+        assert_eq!(host.value.value, Value::Str("127.0.0.1".into()));
+    }
+
+    #[test]
+    fn uvicorn_run_in_a_main_function_called_by_the_guard() {
+        let text = "from uvicorn import run\nfrom fastapi import FastAPI\napp = FastAPI()\ndef main():\n    run(app, reload=settings.RELOAD)\ndef unused():\n    run(app)\nif __name__ == '__main__':\n    main()\n";
+        let config = "from pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    RELOAD: bool = True\nsettings = Settings()\n";
+        let model = build(&[("app.main", text), ("app.config", config)], true);
+        let sites: Vec<(RunSite, bool)> = model
+            .uvicorn_runs
+            .iter()
+            .map(|run| (run.site, run.runs_as_script))
+            .collect();
+        let main = model.function(0, "main").expect("main");
+        let unused = model.function(0, "unused").expect("unused");
+        assert_eq!(
+            sites,
+            vec![
+                (RunSite::Function(main), true),
+                (RunSite::Function(unused), false)
+            ]
+        );
+        let reload = &model.uvicorn_runs[0].reload.as_ref().expect("reload").value;
+        assert_eq!(reload.value, Value::Bool(true));
+        assert_eq!(reload.env_override.as_deref(), Some("RELOAD"));
+    }
+
+    #[test]
+    fn uvicorn_run_at_module_level_and_under_conditions() {
+        let text = "import os\nimport uvicorn\nuvicorn.run('main:app', reload=os.getenv('RELOAD') == '1')\nif __name__ == '__main__':\n    if os.getenv('DEV'):\n        uvicorn.run('main:app', reload=True)\nelse:\n    uvicorn.run('main:app')\n";
+        let model = build(&[("main", text)], false);
+        let runs: Vec<(RunSite, bool)> = model
+            .uvicorn_runs
+            .iter()
+            .map(|run| (run.site, run.conditional))
+            .collect();
+        assert_eq!(
+            runs,
+            vec![
+                (RunSite::ModuleLevel, false),
+                (RunSite::MainGuard, true),
+                (RunSite::ModuleLevel, true),
+            ]
+        );
+        let reload = &model.uvicorn_runs[0].reload.as_ref().expect("reload").value;
+        assert_eq!(reload.value, Value::Bool(false));
+        assert_eq!(reload.env_override.as_deref(), Some("RELOAD"));
     }
 
     #[test]

@@ -6,4 +6,6 @@ pub mod health_endpoint_touches_dependencies;
 pub mod import_time_pool;
 pub mod lifespan_without_cleanup;
 pub mod on_event_deprecated;
+pub mod readiness_leaks_errors;
 pub mod sync_driver_in_async_engine;
+pub mod uvicorn_run_reload;

@@ -21,10 +21,10 @@ use crate::parse::command::{Invocation, Value, parse_invocation};
 use crate::parse::kubernetes::{
     Container, ContainerRole, HorizontalPodAutoscaler, Object, PodSpec, Workload, WorkloadKind,
 };
-use crate::parse::shell::{Word, shell_command_string};
+use crate::parse::shell::Word;
 use crate::project::Project;
 use crate::source::SourceFile;
-use crate::span::{Span, Spanned};
+use crate::span::Span;
 
 /// Image name parts of proxies and agents that run beside the app (they serve, but are not
 /// the app this linter is about). Matched against the image's last path segment and the
@@ -161,28 +161,7 @@ pub(crate) fn is_proxy_image(image: &str) -> bool {
 /// in the file: `command` followed by `args`; or `args` alone (the image's entrypoint
 /// unknown) when they start a known server or a `sh -c` string.
 pub(crate) fn command_line(container: &Container) -> Option<Vec<Word>> {
-    let to_words = |items: &[Spanned<String>]| -> Vec<Word> {
-        items
-            .iter()
-            .map(|item| Word::literal(item.value.clone(), item.span))
-            .collect()
-    };
-    match (&container.command, &container.args) {
-        (Some(command), args) => {
-            let mut words = to_words(command);
-            if let Some(args) = args {
-                words.extend(to_words(args));
-            }
-            (!words.is_empty()).then_some(words)
-        }
-        (None, Some(args)) => {
-            let words = to_words(args);
-            let starts_shell = shell_command_string(&words).is_some();
-            let starts_server = parse_invocation(&words).is_some_and(|i| i.server.value.is_known());
-            (starts_shell || starts_server).then_some(words)
-        }
-        (None, None) => None,
-    }
+    crate::project::container_command_line(container)
 }
 
 /// The server the container's command line starts, if it is known (see

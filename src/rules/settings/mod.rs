@@ -4,6 +4,7 @@
 pub mod debug_defaults_true;
 pub mod empty_default_dsn;
 pub mod hardcoded_secret_default;
+pub mod no_env_prefix;
 pub mod pydantic_v1_settings_import;
 pub mod str_typed_dsn;
 pub mod str_typed_secret;
