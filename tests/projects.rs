@@ -14,10 +14,40 @@ use std::path::{Path, PathBuf};
 
 use deploylint::config::{self, Overrides};
 use deploylint::output::{self, Format, RenderOptions};
-use deploylint::{LintReport, Linter, Settings};
+use deploylint::{LintReport, Linter, RuleCode, Settings};
 
 /// The service that fixes every mistake of `orders-service`: not a single finding.
 const CLEAN_PROJECT: &str = "orders-service-fixed";
+
+/// The findings each example was written to show: `(project, rule, how many)`. A rule
+/// that is not registered is skipped, so the table can name rules before they land; a
+/// count of 0 is a case the rule must stay silent on. Each example's README says why.
+const INTENDED: &[(&str, &str, usize)] = &[
+    ("orders-service", "XF001", 1),
+    ("orders-service", "XF002", 1),
+    ("orders-service", "XF003", 1),
+    ("orders-service", "XF004", 1),
+    ("orders-service", "XF005", 1),
+    ("orders-service", "GU002", 1),
+    ("orders-service", "GU005", 1),
+    ("orders-service", "GU006", 1),
+    ("orders-service", "GU010", 2),
+    ("orders-service", "GU011", 1),
+    ("orders-service", "FA003", 1),
+    ("orders-service", "FA009", 1),
+    ("orders-service", "K8S007", 1),
+    ("orders-service", "K8S015", 1),
+    // One XF001 over both services, though each alone fits.
+    ("monorepo", "XF001", 1),
+    ("monorepo", "XF006", 1),
+    ("monorepo", "PS006", 1),
+    ("autoscaled", "XF001", 1),
+    ("compose-host", "GU007", 1),
+    ("compose-host", "FA008", 1),
+    // The required NOTIFY_SMTP_PASSWORD may be in the unread `.env`.
+    ("compose-host", "XF002", 0),
+    ("compose-host", "XF001", 0),
+];
 
 /// The example projects, sorted by name.
 fn projects() -> Vec<(String, PathBuf)> {
@@ -133,6 +163,32 @@ fn every_example_project_matches_its_snapshots() {
         if !assert_snapshot(dir, &format!("{name}.graph"), &render_graph(dir)) {
             failures.push(format!(
                 "{name}: `graph` output differs (see the .snap.new file)"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_example_shows_the_findings_it_was_written_for() {
+    let root = common::root().join("fixtures").join("projects");
+    let mut failures = Vec::new();
+    let mut reports = std::collections::BTreeMap::new();
+    for &(project, code, expected) in INTENDED {
+        if RuleCode::find(code).is_none() {
+            continue;
+        }
+        let report = reports
+            .entry(project)
+            .or_insert_with(|| check(&root.join(project)));
+        let found = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code.as_str() == code)
+            .count();
+        if found != expected {
+            failures.push(format!(
+                "{project}: {found} {code} finding(s), the example is written for {expected}"
             ));
         }
     }
