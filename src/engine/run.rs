@@ -43,6 +43,7 @@ pub fn run(
         files.push(parsed);
     }
     let project = Project::new(files, inventory).with_facts(settings.facts.clone());
+    diagnostics.extend(late_syntax_errors(&project, rules));
     diagnostics.extend(run_project_rules(&project, rules, options, CHECKS));
     let files = project.into_files();
     let mut diagnostics = suppress::apply(diagnostics, &files, settings, today);
@@ -79,6 +80,7 @@ fn lint_one_file(
                     source: backup,
                     errors: Vec::new(),
                     note: None,
+                    late_parsed: false,
                 };
                 (
                     parsed,
@@ -183,6 +185,26 @@ fn add_note(parsed: &mut ParsedFile, message: String) {
         Some(note) => format!("{note}; {message}"),
         None => message,
     });
+}
+
+/// The syntax errors of files the project parsed after the per-file pass (Python modules
+/// reached through project imports).
+fn late_syntax_errors(project: &Project, rules: &RuleSet) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for parsed in project.files().iter().filter(|f| f.late_parsed) {
+        let Some(code) = syntax_code_of(parsed).filter(|code| rules.contains(*code)) else {
+            continue;
+        };
+        for error in &parsed.errors {
+            diagnostics.push(syntax_diagnostic(
+                &parsed.source,
+                code,
+                error.span,
+                error.message.clone(),
+            ));
+        }
+    }
+    diagnostics
 }
 
 /// Runs the project rules of `checks`, each behind its own panic net.

@@ -3,7 +3,10 @@
 
 use std::fmt::Write;
 
-use crate::project::{EnvValue, Origin, Platform, Project, Runtime, Service, Tree};
+use crate::project::{
+    DatabasePlatform, EnvValue, LinkEvidence, Origin, Platform, PoolSize, Project, Runtime,
+    Service, Tree,
+};
 use crate::rules::secrets::{has_url_password, is_secret_name};
 
 /// Renders every service of `project` as indented text.
@@ -17,7 +20,121 @@ pub fn render(project: &Project) -> String {
     for service in services {
         render_service(project, service, &mut out);
     }
+    render_databases(project, &mut out);
     out
+}
+
+/// The PostgreSQL servers and their connection limits.
+fn render_databases(project: &Project, out: &mut String) {
+    let databases = project.databases();
+    if databases.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "databases");
+    for database in &databases {
+        let place = match database.platform {
+            DatabasePlatform::Kubernetes { file, .. } | DatabasePlatform::Compose { file, .. } => {
+                path_of(project, file)
+            }
+            _ => "outside the repository".to_string(),
+        };
+        let _ = writeln!(out, "  postgres {} ({place})", database.name);
+        if !database.hosts.is_empty() {
+            let _ = writeln!(out, "    hosts: {}", database.hosts.join(", "));
+        }
+        let _ = writeln!(
+            out,
+            "    max_connections: {} ({})",
+            database.max_connections.value,
+            describe_origin(project, &database.max_connections.origin)
+        );
+        let _ = writeln!(
+            out,
+            "    superuser_reserved_connections: {} ({})",
+            database.reserved_connections.value,
+            describe_origin(project, &database.reserved_connections.origin)
+        );
+        let _ = writeln!(out, "    usable: {}", database.usable_connections());
+    }
+}
+
+/// The runtime's database, replicas and per-worker pool.
+fn render_database_use(project: &Project, service: &Service, runtime: &Runtime, out: &mut String) {
+    let pool = match project.worker_pool(service, runtime) {
+        PoolSize::NoPool => return,
+        PoolSize::Unknown => {
+            let _ = writeln!(out, "    database pool per worker: unknown");
+            None
+        }
+        PoolSize::Known(pool) => Some(pool),
+    };
+    if let Some(pool) = &pool {
+        let _ = writeln!(out, "    database pool per worker: {}", pool.connections);
+        for creation in &pool.creations {
+            let terms: Vec<String> = creation
+                .terms
+                .iter()
+                .map(|term| {
+                    let from = term
+                        .from_env
+                        .as_ref()
+                        .map_or_else(String::new, |var| format!(" from {var}"));
+                    format!(
+                        "{} {}{from} ({})",
+                        term.name,
+                        term.value.value,
+                        describe_origin(project, &term.value.origin)
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "      {} ({}): {} [{}]",
+                creation.factory,
+                describe_origin(project, &Origin::file(creation.file, creation.span)),
+                creation.connections,
+                terms.join(", ")
+            );
+        }
+    }
+    match project.replicas(runtime) {
+        Some(replicas) => {
+            let _ = writeln!(
+                out,
+                "    replicas: {} ({})",
+                replicas.value,
+                describe_origin(project, &replicas.origin)
+            );
+        }
+        None => {
+            let _ = writeln!(out, "    replicas: unknown");
+        }
+    }
+    let databases = project.databases();
+    match project.database_link(&databases, service, runtime) {
+        Some(link) => {
+            let name = databases
+                .get(link.database)
+                .map_or("?", |d| d.name.as_str());
+            let why = match &link.evidence {
+                LinkEvidence::Url { var, host, origin } => format!(
+                    "URL host {host}{} at {}",
+                    var.as_ref()
+                        .map_or_else(String::new, |v| format!(" in {v}")),
+                    describe_origin(project, origin)
+                ),
+                LinkEvidence::SharedReference(name) => {
+                    format!("its URL comes from {name}, which the database reads too")
+                }
+                LinkEvidence::OnlyDatabase => "the only database where it runs".to_string(),
+                _ => "configured outside the repository".to_string(),
+            };
+            let _ = writeln!(out, "    database: {name} ({why})");
+        }
+        None => {
+            let _ = writeln!(out, "    database: unknown");
+        }
+    }
 }
 
 /// `path:line` of an origin, or its description.
@@ -104,6 +221,7 @@ fn render_service(project: &Project, service: &Service, out: &mut String) {
     }
     for runtime in &service.runtimes {
         render_runtime(project, runtime, out);
+        render_database_use(project, service, runtime, out);
     }
 }
 

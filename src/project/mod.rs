@@ -3,6 +3,7 @@
 //! Built once per run from all parsed files; project rules read it and never re-read
 //! or re-parse anything.
 
+mod database;
 mod dockerfile;
 mod env;
 mod fact;
@@ -13,6 +14,11 @@ mod service;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+pub use database::{
+    DEFAULT_MAX_CONNECTIONS, DEFAULT_RESERVED_CONNECTIONS, Database, DatabaseLink,
+    DatabasePlatform, LinkEvidence, PoolContribution, PoolSize, PoolTerm, WorkerPool, conf_setting,
+    is_database_url_name, is_postgres_image, postgres_host,
+};
 pub use dockerfile::{DockerfileModel, StartCommand, is_dev_dockerfile, is_dev_name};
 pub use env::{EnvSource, EnvValue, EnvVar, Environment, OpenSource};
 pub use fact::{Fact, Origin};
@@ -76,6 +82,9 @@ pub struct ParsedFile {
     pub errors: Vec<SyntaxError>,
     /// Why the file was recognised but not linted, if it was not (a Helm template).
     pub note: Option<String>,
+    /// Whether the project parsed it after the per-file pass (a Python module reached
+    /// through a project import), so its syntax errors are reported with the project's.
+    pub late_parsed: bool,
 }
 
 impl ParsedFile {
@@ -127,6 +136,7 @@ impl ParsedFile {
             tree,
             errors,
             note,
+            late_parsed: false,
         }
     }
 }
@@ -177,7 +187,8 @@ const PROJECT_MARKERS: &[&str] = &[
 
 impl Project {
     /// Builds the project from parsed files and the inventory of all paths seen.
-    pub fn new(files: Vec<ParsedFile>, inventory: BTreeSet<PathBuf>) -> Self {
+    pub fn new(mut files: Vec<ParsedFile>, inventory: BTreeSet<PathBuf>) -> Self {
+        parse_project_importers(&mut files);
         let mut inventory: BTreeSet<PathBuf> = inventory.iter().map(|p| normalize(p)).collect();
         let mut by_path = HashMap::with_capacity(files.len());
         for (index, file) in files.iter().enumerate() {
@@ -412,6 +423,86 @@ impl Project {
         match &file.tree {
             Tree::DockerIgnore(ignore) => Some((&file.source, ignore)),
             _ => None,
+        }
+    }
+}
+
+/// How many rounds of [`parse_project_importers`] run: each round reaches one more link of
+/// an import chain (a settings class deriving from a class deriving from the project's
+/// base class).
+const IMPORT_ROUNDS: usize = 4;
+
+/// Parses the Python modules the first pass skipped that import a module it parsed
+/// (`from app.core.base import BaseAppSettings` in a file importing no modelled library),
+/// so classes deriving from project classes are modelled too. Their syntax errors are
+/// kept in [`ParsedFile::errors`] and [`ParsedFile::late_parsed`] is set, so the engine
+/// reports them.
+fn parse_project_importers(files: &mut [ParsedFile]) {
+    use std::collections::HashSet;
+    let is_parsed_module = |file: &ParsedFile| matches!(&file.tree, Tree::Python(python) if python.role == PythonRole::Module && python.module.is_some());
+    let is_skipped_module = |file: &ParsedFile| matches!(&file.tree, Tree::Python(python) if python.role == PythonRole::Module && python.module.is_none());
+    if !files.iter().any(is_skipped_module) {
+        return;
+    }
+    for _ in 0..IMPORT_ROUNDS {
+        // Every dotted suffix of every parsed module's name, and their paths.
+        let mut names: HashSet<String> = HashSet::new();
+        let mut top_level: HashSet<String> = HashSet::new();
+        let mut paths: HashSet<PathBuf> = HashSet::new();
+        for file in files.iter().filter(|f| is_parsed_module(f)) {
+            let name = module_name(file.source.path());
+            let package = name.strip_suffix(".__init__").unwrap_or(&name);
+            top_level.insert(package.to_string());
+            let parts: Vec<&str> = name.split('.').collect();
+            for start in 0..parts.len() {
+                names.insert(parts[start..].join("."));
+            }
+            if let Some(package) = name.strip_suffix(".__init__") {
+                let parts: Vec<&str> = package.split('.').collect();
+                for start in 0..parts.len() {
+                    names.insert(parts[start..].join("."));
+                }
+            }
+            paths.insert(normalize(file.source.path()));
+        }
+        let mut changed = false;
+        for file in files.iter_mut().filter(|f| is_skipped_module(f)) {
+            let dir = file
+                .source
+                .path()
+                .parent()
+                .unwrap_or(Path::new(""))
+                .to_path_buf();
+            let imports_parsed =
+                python::imported_modules(file.source.text())
+                    .iter()
+                    .any(|module| match module.strip_prefix('.') {
+                        Some(relative) => {
+                            let mut base = dir.clone();
+                            let mut rest = relative;
+                            while let Some(up) = rest.strip_prefix('.') {
+                                base.pop();
+                                rest = up;
+                            }
+                            let target = base.join(rest.replace('.', "/"));
+                            paths.contains(&normalize(&target.with_extension("py")))
+                                || paths.contains(&normalize(&target.join("__init__.py")))
+                        }
+                        // A one-word import names a top-level module only (`import config`),
+                        // not the last part of a deeper one.
+                        None if module.contains('.') => names.contains(module.as_str()),
+                        None => top_level.contains(module.as_str()),
+                    });
+            if imports_parsed {
+                let (parsed, errors) = PythonFile::parse_module(file.source.text());
+                file.tree = Tree::Python(Box::new(parsed));
+                file.errors = errors;
+                file.late_parsed = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
         }
     }
 }

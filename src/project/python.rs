@@ -36,6 +36,7 @@ const MODELLED_IMPORTS: &[&str] = &[
     "sqlmodel",
     "asyncpg",
     "databases",
+    "psycopg_pool",
     "redis",
     "uvicorn",
     "gunicorn",
@@ -64,6 +65,53 @@ impl PythonFile {
             parsed.errors,
         )
     }
+}
+
+impl PythonFile {
+    /// Parses a module that the first pass skipped (it imports none of the modelled
+    /// libraries, but imports a project module that does: a settings class deriving from
+    /// the project's own base class).
+    pub fn parse_module(text: &str) -> (PythonFile, Vec<crate::parse::SyntaxError>) {
+        let parsed = python::parse(text);
+        (
+            PythonFile {
+                role: PythonRole::Module,
+                module: Some(Arc::new(parsed.tree)),
+            },
+            parsed.errors,
+        )
+    }
+}
+
+/// The modules a Python file imports, read cheaply from its import lines before any
+/// parse: `from a.b import c` → `a.b`, `import a.b as x, d` → `a.b`, `d`; relative
+/// imports keep their dots (`from .base import X` → `.base`). Only lines starting with
+/// `from`/`import` are read (continuations and imports inside blocks are missed, which
+/// only means a module is not parsed).
+pub fn imported_modules(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for line in text.lines() {
+        let line = line.trim_start();
+        if let Some(rest) = line.strip_prefix("from ") {
+            if let Some(module) = rest.split_whitespace().next()
+                && rest.contains(" import")
+            {
+                found.push(module.to_string());
+            }
+        } else if let Some(rest) = line.strip_prefix("import ") {
+            for part in rest.split(',') {
+                if let Some(module) = part.split_whitespace().next() {
+                    found.push(module.trim_end_matches(['(', ')', '\\']).to_string());
+                }
+            }
+        }
+    }
+    found.retain(|m| {
+        !m.is_empty()
+            && m.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+    });
+    found
 }
 
 /// Whether `text` has an `import name` or `from name` statement (a cheap byte search, so
@@ -144,7 +192,21 @@ mod tests {
         assert_eq!(file.role, PythonRole::GunicornConfig);
         assert!(file.module.is_some());
         assert!(imports("import os, fastapi\n", "fastapi"));
+        let (file, _) = PythonFile::read(
+            Path::new("app/pool.py"),
+            "from psycopg_pool import AsyncConnectionPool\n",
+        );
+        assert!(file.module.is_some());
         assert!(!imports("import fastapi_utils\n", "fastapi"));
+    }
+
+    #[test]
+    fn import_lines_name_the_modules() {
+        let text = "import os, app.db as db\nfrom .base import BaseAppSettings\nfrom app.core import (\n    x,\n)\n    from inner import y\nx = 'from z import w'\n";
+        assert_eq!(
+            imported_modules(text),
+            ["os", "app.db", ".base", "app.core", "inner"]
+        );
     }
 
     #[test]

@@ -575,8 +575,25 @@ impl<'p> Linker<'p> {
                     .image
                     .as_ref()
                     .and_then(|image| self.draft_for_image(&image.value));
-                let Some(draft) = by_name.or(by_build).or(by_image) else {
-                    continue;
+                let draft = match by_name.or(by_build).or(by_image) {
+                    Some(draft) => draft,
+                    // A service built here from a Dockerfile not scanned, or running an
+                    // image, that starts Python itself is a service of its own.
+                    None if service.invocation().is_some() => {
+                        let root = normalize(
+                            &compose_dir.join(
+                                service
+                                    .build
+                                    .as_ref()
+                                    .and_then(|b| b.context.as_ref())
+                                    .map_or(".", |c| c.value.as_str()),
+                            ),
+                        );
+                        let draft = self.new_draft(service.name.value.clone(), false);
+                        draft.service.root = service.build.is_some().then_some(root);
+                        self.drafts.len() - 1
+                    }
+                    None => continue,
                 };
                 if by_build.is_some()
                     && let Some(image) = &service.image
@@ -681,7 +698,7 @@ impl<'p> Linker<'p> {
                             // its own even without a Dockerfile.
                             let starts_server = container_command_line(container)
                                 .and_then(|words| parse_invocation(&words))
-                                .is_some_and(|i| i.server.value.is_known());
+                                .is_some();
                             if !starts_server {
                                 continue;
                             }
@@ -1030,6 +1047,28 @@ impl<'p> Linker<'p> {
         runtime
     }
 
+    /// Whether a compose service is for development: its file is named for development or
+    /// overrides, or the service's name, a profile or its build target says so.
+    fn is_dev_compose_service(&self, file: usize, service: usize) -> bool {
+        let Tree::Compose(compose) = &self.project.files[file].tree else {
+            return false;
+        };
+        let Some(service) = compose.services.get(service) else {
+            return false;
+        };
+        crate::parse::compose::is_dev_compose_file(self.project.files[file].source.path())
+            || super::is_dev_name(&service.name.value)
+            || service
+                .profiles
+                .iter()
+                .any(|p| super::is_dev_name(&p.value))
+            || service
+                .build
+                .as_ref()
+                .and_then(|build| build.target.as_ref())
+                .is_some_and(|target| super::is_dev_name(&target.value))
+    }
+
     /// A runtime with its gunicorn configuration resolved.
     fn runtime(
         &self,
@@ -1059,9 +1098,7 @@ impl<'p> Linker<'p> {
             .as_ref()
             .is_some_and(|l| l.invocation.server.value.is_dev_server())
             || match platform {
-                Platform::Compose { file, .. } => crate::parse::compose::is_dev_compose_file(
-                    self.project.files[file].source.path(),
-                ),
+                Platform::Compose { file, service } => self.is_dev_compose_service(file, service),
                 _ => false,
             };
         let mut runtime = Runtime {

@@ -273,3 +273,55 @@ fn a_systemd_unit_starting_a_server_is_a_service_that_is_not_containerised() {
         Some("prod")
     );
 }
+
+#[test]
+fn modules_importing_project_modules_are_parsed_too() {
+    let base = "from pydantic_settings import BaseSettings\n\nclass BaseAppSettings(BaseSettings):\n    debug: bool = False\n";
+    let absolute = "from app.core.base import BaseAppSettings\n\nclass ProdSettings(BaseAppSettings):\n    database_url: str\n";
+    let relative =
+        "from .prod import ProdSettings\n\nclass StagingSettings(ProdSettings):\n    pass\n";
+    let unrelated = "import os\nimport base\n\nclass Helper:\n    pass\n";
+    let project = project(&[
+        ("app/core/base.py", base),
+        ("app/core/prod.py", absolute),
+        ("app/core/staging.py", relative),
+        ("app/util.py", unrelated),
+    ]);
+    let names: Vec<&str> = project
+        .python()
+        .settings
+        .classes
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["BaseAppSettings", "ProdSettings", "StagingSettings"]
+    );
+    let late: Vec<&str> = project
+        .files()
+        .iter()
+        .filter(|f| f.late_parsed)
+        .filter_map(|f| f.source.path().to_str())
+        .collect();
+    assert_eq!(late, ["app/core/prod.py", "app/core/staging.py"]);
+}
+
+#[test]
+fn syntax_errors_of_late_parsed_modules_are_reported() {
+    let base =
+        "from pydantic_settings import BaseSettings\n\nclass Base(BaseSettings):\n    pass\n";
+    let broken = "from app.base import Base\n\nclass Prod(Base):\n    x: int = (\n";
+    let report = crate::Linter::new(crate::Settings::default()).lint_sources(vec![
+        SourceFile::new("app/base.py", FileKind::Python, base),
+        SourceFile::new("app/prod.py", FileKind::Python, broken),
+    ]);
+    let syntax: Vec<(String, u32)> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == "PS000")
+        .map(|d| (d.path().display().to_string(), d.location.start.line))
+        .collect();
+    // The parser stops at the end of the file, after the unclosed parenthesis.
+    assert_eq!(syntax, [("app/prod.py".to_string(), 5)]);
+}

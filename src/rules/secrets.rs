@@ -41,6 +41,16 @@ const CONFIG_SUFFIXES: &[&str] = &[
     "ENABLED",
     "TYPE",
     "ID",
+    "PREFIX",
+    "SCHEME",
+    "LIFETIME",
+    "DAYS",
+    "HOURS",
+    "EXPIRATION",
+    "EXPIRY",
+    "AUDIENCE",
+    "ISSUER",
+    "FORMAT",
 ];
 
 /// Whether a variable name looks like it holds a secret.
@@ -117,6 +127,8 @@ mod tests {
             "TOKENIZERS_PARALLELISM",
             "ACCESS_TOKEN_EXPIRE_MINUTES",
             "API_KEY_HEADER",
+            "jwt_token_prefix",
+            "REFRESH_TOKEN_LIFETIME",
             "SECRETS_DIR",
             "PRIMARY_KEY",
             "KEYCLOAK_REALM",

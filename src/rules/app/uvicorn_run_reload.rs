@@ -5,10 +5,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::engine::{Context, RuleCode, Violation};
 use crate::parse::command::{Invocation, Server};
-use crate::parse::compose::is_dev_compose_file;
-use crate::parse::kubernetes::ContainerRole;
-use crate::project::{Project, is_dev_dockerfile, is_dev_name, module_name};
-use crate::rules::kubernetes::helpers::{invocation as container_invocation, workloads};
+use crate::project::{Project, module_name};
 use crate::source::SourceFile;
 use crate::span::Span;
 
@@ -110,82 +107,36 @@ fn launch_of(invocation: &Invocation) -> Option<Launch> {
     }
 }
 
-/// Every container start command of the project that runs a Python script or module:
-/// Dockerfiles (not development ones), compose services (not in development files or
-/// services) and long-running Kubernetes containers.
+/// Every production start command of the project's services that runs a Python script
+/// or module (the service model has already set development runtimes apart: dev
+/// Dockerfiles, compose files and services for development, development servers).
 fn starters(project: &Project) -> Vec<Starter<'_>> {
-    let mut found = Vec::new();
-    for (file, model) in project.dockerfiles() {
-        if is_dev_dockerfile(file.path()) || model.final_stage_is_dev() {
-            continue;
-        }
-        let Some(invocation) = model.start().and_then(|start| start.invocation()) else {
-            continue;
-        };
-        if let Some(launch) = launch_of(invocation) {
+    let mut found: Vec<Starter<'_>> = Vec::new();
+    for service in project.services() {
+        for runtime in service.runtimes.iter().filter(|r| !r.development) {
+            let Some(started) = &runtime.launch else {
+                continue;
+            };
+            let Some(launch) = launch_of(&started.invocation) else {
+                continue;
+            };
+            let Some(file) = project.source(started.file) else {
+                continue;
+            };
+            let span = started.invocation.span;
+            // A pod running the image's own command starts it from the Dockerfile too.
+            if found
+                .iter()
+                .any(|s| s.file.path() == file.path() && s.span == span)
+            {
+                continue;
+            }
             found.push(Starter {
                 file,
-                span: invocation.span,
-                base: Some(project.build_context(file).dir.to_path_buf()),
+                span,
+                base: service.root.clone(),
                 launch,
             });
-        }
-    }
-    for (file, compose) in project.compose_files() {
-        if is_dev_compose_file(file.path()) {
-            continue;
-        }
-        let dir = file.path().parent().unwrap_or(Path::new(""));
-        for service in &compose.services {
-            let is_dev = is_dev_name(&service.name.value)
-                || service.profiles.iter().any(|p| is_dev_name(&p.value))
-                || service
-                    .build
-                    .as_ref()
-                    .and_then(|build| build.target.as_ref())
-                    .is_some_and(|target| is_dev_name(&target.value));
-            if is_dev {
-                continue;
-            }
-            let Some(invocation) = service.invocation() else {
-                continue;
-            };
-            let Some(launch) = launch_of(&invocation) else {
-                continue;
-            };
-            let base = match service.build.as_ref().and_then(|b| b.context.as_ref()) {
-                Some(context) => dir.join(&context.value),
-                None => dir.to_path_buf(),
-            };
-            found.push(Starter {
-                file,
-                span: invocation.span,
-                base: Some(base),
-                launch,
-            });
-        }
-    }
-    for (file, manifests) in project.manifests() {
-        for workload in workloads(&manifests.objects) {
-            if !workload.is_long_running() {
-                continue;
-            }
-            for container in &workload.pod.containers {
-                if container.role != ContainerRole::Main {
-                    continue;
-                }
-                let Some(invocation) = container_invocation(container) else {
-                    continue;
-                };
-                if let Some(launch) = launch_of(&invocation) {
-                    found.push(Starter {
-                        file,
-                        span: invocation.span,
-                        base: None,
-                        launch,
-                    });
-                }
-            }
         }
     }
     found

@@ -1,0 +1,114 @@
+//! Cross-file rules (XF): facts from several files of a service, each cited with its own
+//! file and line.
+
+pub mod connection_pool_exhaustion;
+pub mod too_many_workers_for_cpu;
+pub mod worker_memory_exceeds_limit;
+
+use std::path::{Path, PathBuf};
+
+use crate::parse::kubernetes::{Container, Object};
+use crate::project::{Origin, Platform, Project, Runtime, Tree};
+use crate::source::SourceFile;
+
+/// The directory every file of the project is under, so messages can name files
+/// relative to it (`k8s/postgres.yaml`, not an absolute path).
+pub(crate) fn common_dir(project: &Project) -> PathBuf {
+    let mut common: Option<PathBuf> = None;
+    for file in project.files() {
+        let dir = file.source.path().parent().unwrap_or(Path::new(""));
+        common = Some(match common {
+            None => dir.to_path_buf(),
+            Some(current) => current
+                .components()
+                .zip(dir.components())
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| a.as_os_str())
+                .collect(),
+        });
+    }
+    common.unwrap_or_default()
+}
+
+/// `path:line` of a file origin relative to `base`, the text of a default, or the
+/// configuration key.
+pub(crate) fn describe(project: &Project, base: &Path, origin: &Origin) -> String {
+    match origin {
+        Origin::File { file, span } => match project.source(*file) {
+            Some(source) => {
+                let path = source.path().strip_prefix(base).unwrap_or(source.path());
+                let line = source.line_col(span.start).line;
+                format!("{}:{line}", path.display())
+            }
+            None => "?".to_string(),
+        },
+        Origin::Default(text) => text.clone(),
+        Origin::Config(key) => format!("configuration `{key}`"),
+    }
+}
+
+/// `n thing` or `n things`.
+pub(crate) fn plural(count: i64, thing: &str) -> String {
+    if count == 1 {
+        format!("{count} {thing}")
+    } else {
+        format!("{count} {thing}s")
+    }
+}
+
+/// The manifest, workload and container a Kubernetes runtime runs in.
+pub(crate) fn kubernetes_container<'p>(
+    project: &'p Project,
+    runtime: &Runtime,
+) -> Option<(&'p SourceFile, &'p Object, &'p Container)> {
+    let Platform::Kubernetes {
+        file,
+        object,
+        container,
+    } = runtime.platform
+    else {
+        return None;
+    };
+    let parsed = project.files().get(file)?;
+    let Tree::Kubernetes(manifests) = &parsed.tree else {
+        return None;
+    };
+    let object = manifests.objects.get(object)?;
+    let container = object.workload()?.pod_spec()?.containers.get(container)?;
+    Some((&parsed.source, object, container))
+}
+
+/// `container `api` of Deployment/api`.
+pub(crate) fn describe_container(object: &Object, container: &Container) -> String {
+    match &container.name {
+        Some(name) => format!("container `{}` of {}", name.value, object.display_name()),
+        None => format!("the container of {}", object.display_name()),
+    }
+}
+
+const MIB: u64 = 1024 * 1024;
+
+/// A memory size as Kubernetes writes it (`600Mi`, `2Gi`), rounded up to MiB.
+pub(crate) fn format_memory(bytes: u64) -> String {
+    let gib = 1024 * MIB;
+    if bytes >= gib && bytes.is_multiple_of(gib) {
+        format!("{}Gi", bytes / gib)
+    } else {
+        format!("{}Mi", bytes.div_ceil(MIB))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_is_written_as_kubernetes_writes_it() {
+        assert_eq!(format_memory(150 * MIB), "150Mi");
+        assert_eq!(format_memory(2048 * MIB), "2Gi");
+        assert_eq!(format_memory(1200 * MIB), "1200Mi");
+        assert_eq!(format_memory(MIB + 1), "2Mi");
+        assert_eq!(plural(1, "worker"), "1 worker");
+        assert_eq!(plural(4, "worker"), "4 workers");
+    }
+}
