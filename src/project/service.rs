@@ -1415,9 +1415,17 @@ fn ends_with(path: &Path, suffix: &[&str]) -> bool {
             .all(|(a, b)| a == b)
 }
 
-/// The last component of a directory path, when it has one.
+/// The last component of a directory path, when it has one. The current directory (`.`
+/// or an empty path, as when `deploylint` runs inside the service) is named by its own
+/// name, so a service is called the same wherever the linter is started.
 fn directory_name(dir: &Path) -> Option<String> {
-    normalize(dir)
+    let normalized = normalize(dir);
+    let named = if normalized.as_os_str().is_empty() {
+        std::env::current_dir().ok()?
+    } else {
+        normalized
+    };
+    named
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .filter(|name| !name.is_empty() && name != "..")
@@ -1436,6 +1444,19 @@ mod tests {
         assert!(is_infrastructure_image("docker.io/bitnami/postgresql:15"));
         assert!(is_infrastructure_image("redis-stack-server"));
         assert!(!is_infrastructure_image("acme/orders:1"));
+    }
+
+    #[test]
+    fn the_current_directory_is_named_by_its_own_name() {
+        let cwd = std::env::current_dir().expect("current directory");
+        let own = cwd.file_name().map(|n| n.to_string_lossy().into_owned());
+        assert_eq!(directory_name(Path::new(".")), own);
+        assert_eq!(directory_name(Path::new("")), own);
+        assert_eq!(
+            directory_name(Path::new("./services/api/")),
+            Some("api".to_string())
+        );
+        assert_eq!(directory_name(Path::new("services/..")), None);
     }
 
     #[test]

@@ -427,7 +427,7 @@ impl AppModel {
         &mut self,
         modules: &[(&str, &PythonModule)],
         namespaces: &[Namespace],
-        instances: &HashMap<String, usize>,
+        instances: &SettingsInstances,
         settings: Option<&SettingsModel>,
         lookup: &Lookup,
     ) {
@@ -435,6 +435,7 @@ impl AppModel {
             let evaluator = Evaluator::new(namespace);
             let resolver = ArgumentResolver {
                 evaluator: &evaluator,
+                module: index,
                 instances,
                 settings,
             };
@@ -591,7 +592,7 @@ impl AppModel {
         modules: &[(&str, &PythonModule)],
         namespaces: &[Namespace],
         lookup: &Lookup,
-        instances: &HashMap<String, usize>,
+        instances: &SettingsInstances,
         settings: Option<&SettingsModel>,
     ) {
         // Include edges: (parent app index, child router index, prefix).
@@ -627,6 +628,7 @@ impl AppModel {
                         };
                         let resolver = ArgumentResolver {
                             evaluator: &evaluator,
+                            module: index,
                             instances,
                             settings,
                         };
@@ -792,7 +794,7 @@ impl AppModel {
         &mut self,
         modules: &[(&str, &PythonModule)],
         namespaces: &[Namespace],
-        instances: &HashMap<String, usize>,
+        instances: &SettingsInstances,
         settings: Option<&SettingsModel>,
         lookup: &Lookup,
     ) {
@@ -800,6 +802,7 @@ impl AppModel {
             let evaluator = Evaluator::new(namespace);
             let resolver = ArgumentResolver {
                 evaluator: &evaluator,
+                module: index,
                 instances,
                 settings,
             };
@@ -873,7 +876,9 @@ impl AppModel {
 /// Resolves `settings.X` arguments through the settings model.
 struct ArgumentResolver<'a> {
     evaluator: &'a Evaluator<'a>,
-    instances: &'a HashMap<String, usize>,
+    /// The module the arguments are written in (index in the modules of the build).
+    module: usize,
+    instances: &'a SettingsInstances,
     settings: Option<&'a SettingsModel>,
 }
 
@@ -899,7 +904,7 @@ impl ArgumentResolver<'_> {
         // `settings.FIELD` where `settings = Settings()` somewhere in the project.
         if let (Expr::Attribute(attribute), Some(model)) = (expr, self.settings)
             && let Some(base) = self.evaluator.qualified_name(&attribute.value)
-            && let Some(&class_index) = self.instances.get(base.rsplit('.').next().unwrap_or(&base))
+            && let Some(class_index) = self.instances.resolve(self.module, &base)
             && let Some(class) = model.classes.get(class_index)
             && let Some(field) = model
                 .all_fields(class)
@@ -920,33 +925,198 @@ impl ArgumentResolver<'_> {
     }
 }
 
-/// Module-level names bound to a settings class instance (`settings = Settings()`), by name.
+/// A module-level name bound to a settings class instance (`settings = Settings()`).
+struct SettingsInstance {
+    /// The defining module's dotted name and the bound name (`app.config.settings`).
+    qualified: String,
+    /// The bound name (`settings`).
+    name: String,
+    /// The class, as an index in the settings model.
+    class: usize,
+}
+
+/// The settings instances of the project, found from the module that names one. A
+/// repository with several services usually has a `settings = Settings()` in each, so a
+/// name alone does not say which class it is: the import path does.
+#[derive(Default)]
+struct SettingsInstances {
+    instances: Vec<SettingsInstance>,
+    /// The dotted name of every module of the build, by index.
+    module_names: Vec<String>,
+}
+
+impl SettingsInstances {
+    /// The class of the instance that `reference` (a qualified name as written in module
+    /// `module`: `settings`, `app.config.settings`, `.config.settings`) names. Instances
+    /// whose qualified name ends with the reference match (relative references are made
+    /// absolute first); else those with its last name. Of several classes, the instance
+    /// in the module nearest to `module` (longest common dotted prefix) wins; a tie is
+    /// unknown.
+    fn resolve(&self, module: usize, reference: &str) -> Option<usize> {
+        let current = self.module_names.get(module).map_or("", String::as_str);
+        let absolute = absolute_reference(current, reference);
+        let by_path: Vec<&SettingsInstance> = self
+            .instances
+            .iter()
+            .filter(|instance| ends_with_dotted(&instance.qualified, &absolute))
+            .collect();
+        let candidates = if by_path.is_empty() {
+            let name = absolute.rsplit('.').next().unwrap_or(&absolute);
+            self.instances
+                .iter()
+                .filter(|instance| instance.name == name)
+                .collect()
+        } else {
+            by_path
+        };
+        let first = candidates.first()?;
+        if candidates.iter().all(|c| c.class == first.class) {
+            return Some(first.class);
+        }
+        let closeness = |instance: &SettingsInstance| {
+            instance
+                .qualified
+                .split('.')
+                .zip(current.split('.'))
+                .take_while(|(a, b)| a == b)
+                .count()
+        };
+        let best = candidates.iter().map(|c| closeness(c)).max()?;
+        let nearest: Vec<&&SettingsInstance> =
+            candidates.iter().filter(|c| closeness(c) == best).collect();
+        match nearest.as_slice() {
+            [only] => Some(only.class),
+            [first, rest @ ..] if rest.iter().all(|c| c.class == first.class) => Some(first.class),
+            _ => None,
+        }
+    }
+}
+
+/// `reference` as an absolute dotted name: a relative one (`.config.settings`) is resolved
+/// against the package of `current`.
+fn absolute_reference(current: &str, reference: &str) -> String {
+    let level = reference.chars().take_while(|&c| c == '.').count();
+    if level == 0 {
+        return reference.to_string();
+    }
+    let mut parts: Vec<&str> = current.split('.').collect();
+    for _ in 0..level {
+        parts.pop();
+    }
+    parts.extend(
+        reference[level..]
+            .split('.')
+            .filter(|part| !part.is_empty()),
+    );
+    parts.join(".")
+}
+
+/// Whether the dotted name `full` is `suffix` or ends with `.suffix`.
+fn ends_with_dotted(full: &str, suffix: &str) -> bool {
+    full == suffix
+        || full
+            .strip_suffix(suffix)
+            .is_some_and(|head| head.ends_with('.'))
+}
+
+/// The settings class `callee` (a qualified name written in module `module`) names. Of
+/// several classes with its name (each service of a repository may have a `Settings`),
+/// the one whose module the import path names, else the one defined nearest to `module`;
+/// a tie is unknown.
+fn settings_class_named(
+    model: &SettingsModel,
+    module_names: &[String],
+    module: usize,
+    callee: &str,
+) -> Option<usize> {
+    let name = callee.rsplit('.').next().unwrap_or(callee);
+    let named: Vec<usize> = (0..model.classes.len())
+        .filter(|&i| model.classes.get(i).is_some_and(|class| class.name == name))
+        .collect();
+    if let [only] = named.as_slice() {
+        return Some(*only);
+    }
+    let current = module_names.get(module).map_or("", String::as_str);
+    let qualified = |i: usize| {
+        let class = model.classes.get(i)?;
+        let module = module_names.get(class.module)?;
+        Some(format!("{module}.{}", class.name))
+    };
+    let absolute = absolute_reference(current, callee);
+    let by_path: Vec<usize> = if absolute.contains('.') {
+        named
+            .iter()
+            .copied()
+            .filter(|&i| qualified(i).is_some_and(|q| ends_with_dotted(&q, &absolute)))
+            .collect()
+    } else {
+        // A bare name: a class of the module itself.
+        named
+            .iter()
+            .copied()
+            .filter(|&i| {
+                model
+                    .classes
+                    .get(i)
+                    .is_some_and(|class| class.module == module)
+            })
+            .collect()
+    };
+    if let [only] = by_path.as_slice() {
+        return Some(*only);
+    }
+    let pool = if by_path.is_empty() { named } else { by_path };
+    let closeness = |i: usize| {
+        qualified(i).map_or(0, |q| {
+            q.split('.')
+                .zip(current.split('.'))
+                .take_while(|(a, b)| a == b)
+                .count()
+        })
+    };
+    let best = pool.iter().map(|&i| closeness(i)).max()?;
+    let nearest: Vec<usize> = pool.into_iter().filter(|&i| closeness(i) == best).collect();
+    match nearest.as_slice() {
+        [only] => Some(*only),
+        _ => None,
+    }
+}
+
+/// Module-level names bound to a settings class instance (`settings = Settings()`).
 fn settings_instances(
     modules: &[(&str, &PythonModule)],
     namespaces: &[Namespace],
     settings: Option<&SettingsModel>,
-) -> HashMap<String, usize> {
-    let mut instances = HashMap::new();
-    let Some(model) = settings else {
-        return instances;
+) -> SettingsInstances {
+    let mut found = SettingsInstances {
+        instances: Vec::new(),
+        module_names: modules
+            .iter()
+            .map(|(name, _)| (*name).to_string())
+            .collect(),
     };
-    for ((_, module), namespace) in modules.iter().zip(namespaces) {
+    let Some(model) = settings else {
+        return found;
+    };
+    for (index, ((module_name, module), namespace)) in modules.iter().zip(namespaces).enumerate() {
         let evaluator = Evaluator::new(namespace);
         for statement in module.body() {
             if let Stmt::Assign(assign) = statement
                 && let [Expr::Name(target)] = assign.targets.as_slice()
                 && let Expr::Call(call) = assign.value.as_ref()
                 && let Some(callee) = evaluator.qualified_name(&call.func)
-                && let Some(class) = model
-                    .classes
-                    .iter()
-                    .position(|class| Some(class.name.as_str()) == callee.rsplit('.').next())
+                && let Some(class) =
+                    settings_class_named(model, &found.module_names, index, &callee)
             {
-                instances.insert(target.id.to_string(), class);
+                found.instances.push(SettingsInstance {
+                    qualified: format!("{module_name}.{}", target.id),
+                    name: target.id.to_string(),
+                    class,
+                });
             }
         }
     }
-    instances
+    found
 }
 
 /// Finds `uvicorn.run(...)` calls in a module and the names its script part calls.
@@ -2174,6 +2344,67 @@ settings = Settings()
             pool.url.as_ref().map(|u| u.value.clone()),
             Some(Value::Str("postgresql://db/app".into()))
         );
+    }
+
+    /// Two services of one repository, each with its own `settings = Settings()`.
+    fn two_services(api_import: &str) -> AppModel {
+        let api_config = "from pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    pool_size: int = 7\nsettings = Settings()\n";
+        let worker_config = "from pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    pool_size: int = 2\n    batch: int = 10\nsettings = Settings()\n";
+        let api_db = format!(
+            "from sqlalchemy import create_engine\n{api_import}\nengine = create_engine(\"sqlite://\", pool_size=settings.pool_size)\n"
+        );
+        let worker_db = "from sqlalchemy import create_engine\nfrom app.config import settings\nengine = create_engine(\"sqlite://\", pool_size=settings.pool_size)\n";
+        build(
+            &[
+                ("services.api.app.config", api_config),
+                ("services.api.app.db", &api_db),
+                ("services.worker.app.config", worker_config),
+                ("services.worker.app.db", worker_db),
+            ],
+            true,
+        )
+    }
+
+    #[test]
+    fn settings_instances_of_several_services_resolve_in_their_own_service() {
+        for import in [
+            "from app.config import settings",
+            "from .config import settings",
+            "from services.api.app.config import settings",
+        ] {
+            let model = two_services(import);
+            let sizes: Vec<Value> = model
+                .pools
+                .iter()
+                .map(|pool| pool.arguments[0].1.value.clone())
+                .collect();
+            assert_eq!(sizes, vec![Value::Int(7), Value::Int(2)], "{import}");
+        }
+    }
+
+    #[test]
+    fn a_settings_instance_named_by_path_wins_over_nearness() {
+        let model = two_services("from services.worker.app.config import settings");
+        assert_eq!(model.pools[0].arguments[0].1.value, Value::Int(2));
+    }
+
+    #[test]
+    fn dotted_names_resolve_relative_references_and_match_whole_parts() {
+        assert_eq!(
+            absolute_reference("a.b.main", ".config.settings"),
+            "a.b.config.settings"
+        );
+        assert_eq!(absolute_reference("a.b.main", "..settings"), "a.settings");
+        assert_eq!(absolute_reference("a.b.main", "x.settings"), "x.settings");
+        assert!(ends_with_dotted(
+            "a.app.config.settings",
+            "app.config.settings"
+        ));
+        assert!(ends_with_dotted("settings", "settings"));
+        assert!(!ends_with_dotted(
+            "a.myapp.config.settings",
+            "app.config.settings"
+        ));
     }
 
     #[test]
