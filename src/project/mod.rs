@@ -167,6 +167,8 @@ pub struct Project {
     facts: crate::config::Facts,
     /// The linked services, built on first use.
     services: std::sync::OnceLock<Vec<Service>>,
+    /// The deepest directory holding every file, for naming files in messages.
+    display_base: std::sync::OnceLock<PathBuf>,
 }
 
 /// Files whose presence says "a build context starts here".
@@ -204,6 +206,7 @@ impl Project {
             kubernetes: std::sync::OnceLock::new(),
             facts: crate::config::Facts::default(),
             services: std::sync::OnceLock::new(),
+            display_base: std::sync::OnceLock::new(),
         }
     }
 
@@ -224,6 +227,55 @@ impl Project {
     pub fn services(&self) -> &[Service] {
         self.services
             .get_or_init(|| service::link(self, &self.facts.services))
+    }
+
+    /// `path` as messages name it: relative to the deepest directory holding every file
+    /// of the run (`k8s/postgres.yaml` for a project linted from anywhere), with `/`.
+    pub fn display_path(&self, path: &Path) -> String {
+        let base = self.display_base.get_or_init(|| {
+            let mut common: Option<PathBuf> = None;
+            for file in &self.files {
+                let dir = file.source.path().parent().unwrap_or(Path::new(""));
+                common = Some(match common {
+                    None => dir.to_path_buf(),
+                    Some(current) => current
+                        .components()
+                        .zip(dir.components())
+                        .take_while(|(a, b)| a == b)
+                        .map(|(a, _)| a.as_os_str())
+                        .collect(),
+                });
+            }
+            common.unwrap_or_default()
+        });
+        path.strip_prefix(base)
+            .unwrap_or(path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// `path:line` of `span` in file `file`, for messages (see [`Project::display_path`]).
+    pub fn file_line(&self, file: usize, span: crate::span::Span) -> String {
+        match self.source(file) {
+            Some(source) => format!(
+                "{}:{}",
+                self.display_path(source.path()),
+                source.line_col(span.start).line
+            ),
+            None => "?".to_string(),
+        }
+    }
+
+    /// Where a fact comes from, for messages: `path:line`, the default's own words, or the
+    /// configuration key.
+    pub fn describe_origin(&self, origin: &Origin) -> String {
+        match origin {
+            Origin::File { file, span } => self.file_line(*file, *span),
+            Origin::Default(text) => text.clone(),
+            Origin::Config(key) => format!("configuration `{key}`"),
+        }
     }
 
     /// The file at `index` of [`Project::files`] (the index a [`Origin::File`] holds).

@@ -194,7 +194,7 @@ pub(crate) fn check(project: &Project, cx: &mut Context) {
                     framework: format!(
                         "`{}` in {} is a {framework} app",
                         app.name,
-                        runtime::file_line(project, app_file, app.span)
+                        project.file_line(app_file, app.span)
                     ),
                 },
                 span,

@@ -46,7 +46,6 @@ pub(crate) fn gunicorn_bool(value: &crate::parse::python::Value) -> Option<bool>
 /// resolved setting is reported, whether the service's app is ASGI.
 pub(crate) mod runtime {
     use std::collections::HashSet;
-    use std::path::{Path, PathBuf};
 
     use crate::parse::python::Value;
     use crate::parse::python::app::{AppKind, AppObject};
@@ -280,52 +279,12 @@ pub(crate) mod runtime {
         }
     }
 
-    /// A file's path for messages, relative to the directory all the project's files share
-    /// (`app/main.py` for a project linted from its root), with the 1-based line of `span`:
-    /// `app/main.py:5`.
-    pub(crate) fn file_line(project: &Project, file: usize, span: Span) -> String {
-        let Some(source) = project.source(file) else {
-            return "?".to_string();
-        };
-        let line = source
-            .text()
-            .get(..span.start as usize)
-            .map_or(1, |before| before.matches('\n').count() + 1);
-        format!("{}:{line}", display_path(project, source.path()))
-    }
-
-    /// `path` relative to the deepest directory holding every file of the project.
-    pub(crate) fn display_path(project: &Project, path: &Path) -> String {
-        let mut common: Option<PathBuf> = None;
-        for file in project.files() {
-            let parent = file.source.path().parent().unwrap_or(Path::new(""));
-            common = Some(match common {
-                None => parent.to_path_buf(),
-                Some(prefix) => prefix
-                    .components()
-                    .zip(parent.components())
-                    .take_while(|(a, b)| a == b)
-                    .map(|(a, _)| a)
-                    .collect(),
-            });
-        }
-        let relative = common
-            .as_deref()
-            .and_then(|prefix| path.strip_prefix(prefix).ok())
-            .unwrap_or(path);
-        relative
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/")
-    }
-
     /// Describes where a setting's value comes from, for messages: `gunicorn.conf.py:3`,
     /// `Dockerfile:9 (GUNICORN_CMD_ARGS)`, or the default's own words.
     pub(crate) fn describe_origin(project: &Project, fact: &SettingFact) -> String {
         match &fact.origin {
             Origin::File { file, span } => {
-                let place = file_line(project, *file, *span);
+                let place = project.file_line(*file, *span);
                 match &fact.from_env {
                     Some(var) => format!("{place}, from `{var}`"),
                     None => place,
@@ -342,7 +301,7 @@ mod tests {
     use std::collections::BTreeSet;
     use std::path::Path;
 
-    use super::runtime::{bind_host_port, display_path, gunicorn_runtimes, known_setting};
+    use super::runtime::{bind_host_port, gunicorn_runtimes, known_setting};
     use crate::parse::python::Value;
     use crate::project::{Origin, ParsedFile, Project};
     use crate::source::{FileKind, SourceFile};
@@ -422,7 +381,7 @@ mod tests {
             ("repo/svc/gunicorn.conf.py", "workers = 2\n"),
         ]);
         assert_eq!(
-            display_path(&project, Path::new("repo/svc/gunicorn.conf.py")),
+            project.display_path(Path::new("repo/svc/gunicorn.conf.py")),
             "gunicorn.conf.py"
         );
     }

@@ -6,9 +6,7 @@ use crate::parse::python::{BindingKind, Value, evaluate_module};
 use crate::project::{Project, Service, Tree, module_name};
 
 use super::gunicorn_bool;
-use super::runtime::{
-    describe_origin, file_line, group, gunicorn_runtimes, known_setting, report_location,
-};
+use super::runtime::{describe_origin, group, gunicorn_runtimes, known_setting, report_location};
 
 /// gunicorn preloads an app whose import creates a connection pool.
 struct PreloadWithImportTimePool {
@@ -170,7 +168,7 @@ pub(crate) fn check(project: &Project, cx: &mut Context) {
         let described: Vec<String> = pools
             .iter()
             .map(|(file, span, factory)| {
-                format!("`{factory}` ({})", file_line(project, *file, *span))
+                format!("`{factory}` ({})", project.file_line(*file, *span))
             })
             .collect();
         let violation = PreloadWithImportTimePool {

@@ -10,7 +10,7 @@ use crate::rules::dockerfile::sync_worker_for_asgi::{
 };
 
 use super::runtime::{
-    Reported, asgi_app, describe_origin, file_line, framework, gunicorn_runtimes, known_setting,
+    Reported, asgi_app, describe_origin, framework, gunicorn_runtimes, known_setting,
     report_location,
 };
 
@@ -117,11 +117,7 @@ pub(crate) fn check(project: &Project, cx: &mut Context) {
             class: class.to_string(),
             origin: describe_origin(project, &fact),
             framework,
-            app: format!(
-                "`{}` ({})",
-                app.name,
-                file_line(project, app_file, app.span)
-            ),
+            app: format!("`{}` ({})", app.name, project.file_line(app_file, app.span)),
         };
         drop(cx.report_in(source, violation, span).label(
             app_source,

@@ -6,7 +6,7 @@ use crate::parse::kubernetes::{Container, Handler, Manifests};
 use crate::parse::python::gunicorn;
 use crate::parse::shell::{Word, program_basename, shell_command_string};
 use crate::project::{Platform, Project, Tree};
-use crate::rules::gunicorn::runtime::{file_line, known_setting};
+use crate::rules::gunicorn::runtime::known_setting;
 use crate::source::SourceFile;
 use crate::span::Span;
 
@@ -300,7 +300,7 @@ fn check_manifests(
             let span = grace_field.map_or_else(|| container_anchor(container), |g| g.span);
             let drain_origin = |drain: &Drain| match drain.at {
                 None => Some("gunicorn default".to_string()),
-                Some((at, span)) if at != file_index => Some(file_line(project, at, span)),
+                Some((at, span)) if at != file_index => Some(project.file_line(at, span)),
                 Some(_) => None,
             };
             let violation = GracePeriodTooShort {

@@ -6,7 +6,6 @@
 use crate::engine::{Context, RuleCode, Violation};
 use crate::parse::python::app::{FunctionFacts, Route};
 use crate::project::{Platform, Project, Tree};
-use crate::rules::gunicorn::runtime::file_line;
 
 use super::helpers::{container_label, workloads};
 
@@ -160,7 +159,7 @@ pub(crate) fn check(project: &Project, cx: &mut Context) {
                     (Some((_, function)), Some((index, _))) => Some(format!(
                         "`{}` ({}) reaches the database or cache",
                         function.name,
-                        file_line(project, index, function.name_span)
+                        project.file_line(index, function.name_span)
                     )),
                     _ => None,
                 };

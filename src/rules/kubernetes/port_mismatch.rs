@@ -5,7 +5,7 @@ use crate::parse::command::{BindAddress, Invocation};
 use crate::parse::kubernetes::{Container, ContainerRole, Object, PortRef, ProbeKind, Service};
 use crate::parse::python::gunicorn;
 use crate::project::{Platform, Project, Tree};
-use crate::rules::gunicorn::runtime::{bind_host_port, display_path, known_setting};
+use crate::rules::gunicorn::runtime::{bind_host_port, known_setting};
 use crate::source::SourceFile;
 use crate::span::Span;
 
@@ -193,7 +193,7 @@ fn file_line_of(project: &Project, file: &SourceFile, span: Span) -> String {
         .text()
         .get(..span.start as usize)
         .map_or(1, |before| before.matches('\n').count() + 1);
-    format!("{}:{line}", display_path(project, file.path()))
+    format!("{}:{line}", project.display_path(file.path()))
 }
 
 fn list(ports: &[(u64, Span)]) -> String {

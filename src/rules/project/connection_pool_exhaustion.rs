@@ -1,14 +1,12 @@
 //! XF001: see rules/project/XF001-connection-pool-exhaustion.md
 
-use std::path::Path;
-
 use crate::engine::{Context, RuleCode, Violation};
 use crate::project::{
     Database, Fact, Origin, PoolContribution, PoolSize, Project, Runtime, WorkerPool,
 };
 use crate::span::Span;
 
-use super::{describe, plural};
+use super::plural;
 
 /// One workload's share of a database's connections.
 struct Share<'p> {
@@ -97,7 +95,6 @@ pub(crate) fn check(project: &Project, cx: &mut Context) {
             }
         }
     }
-    let base = super::common_dir(project);
     for ((database, list), unknown) in databases.iter().zip(&shares).zip(unknown) {
         if unknown || list.is_empty() {
             continue;
@@ -109,14 +106,13 @@ pub(crate) fn check(project: &Project, cx: &mut Context) {
         if total <= usable {
             continue;
         }
-        report(project, cx, &base, database, list, total);
+        report(project, cx, database, list, total);
     }
 }
 
 fn report(
     project: &Project,
     cx: &mut Context,
-    base: &Path,
     database: &Database,
     list: &[Share<'_>],
     total: i64,
@@ -131,7 +127,7 @@ fn report(
     let Some(primary_file) = project.source(primary.file) else {
         return;
     };
-    let at = |origin: &Origin| describe(project, base, origin);
+    let at = |origin: &Origin| project.describe_origin(origin);
     let shares = list
         .iter()
         .map(|share| {
@@ -142,7 +138,7 @@ fn report(
                 plural(share.workers.value, "worker"),
                 at(&share.workers.origin),
                 plural(share.pool.connections, "connection"),
-                describe_pool(project, base, &share.pool)
+                describe_pool(project, &share.pool)
             )
         })
         .collect();
@@ -242,16 +238,16 @@ fn unit(runtime: &Runtime) -> &'static str {
 }
 
 /// `app/db.py:9: pool_size 20 + max_overflow 10`, one part per pool creation.
-fn describe_pool(project: &Project, base: &Path, pool: &WorkerPool) -> String {
+fn describe_pool(project: &Project, pool: &WorkerPool) -> String {
     pool.creations
         .iter()
         .filter(|c| c.connections > 0)
-        .map(|creation| describe_creation(project, base, creation))
+        .map(|creation| describe_creation(project, creation))
         .collect::<Vec<_>>()
         .join("; ")
 }
 
-fn describe_creation(project: &Project, base: &Path, creation: &PoolContribution) -> String {
+fn describe_creation(project: &Project, creation: &PoolContribution) -> String {
     let terms = creation
         .terms
         .iter()
@@ -259,7 +255,7 @@ fn describe_creation(project: &Project, base: &Path, creation: &PoolContribution
             let value = format!("{} {}", term.name, term.value.value);
             match (&term.from_env, &term.value.origin) {
                 (Some(var), origin) => {
-                    format!("{value} from {var} at {}", describe(project, base, origin))
+                    format!("{value} from {var} at {}", project.describe_origin(origin))
                 }
                 (None, Origin::Default(text)) => text.clone(),
                 (None, _) => value,
@@ -269,6 +265,6 @@ fn describe_creation(project: &Project, base: &Path, creation: &PoolContribution
         .join(" + ");
     format!(
         "{}: {terms}",
-        describe(project, base, &Origin::file(creation.file, creation.span))
+        project.describe_origin(&Origin::file(creation.file, creation.span))
     )
 }

@@ -4,7 +4,7 @@ use crate::engine::{Context, RuleCode, Violation};
 use crate::parse::command::Server;
 use crate::project::{Project, Runtime};
 
-use super::{describe, describe_container, kubernetes_container, plural};
+use super::{describe_container, kubernetes_container, plural};
 
 /// Async workers per CPU core beyond which more workers add no throughput.
 const WORKERS_PER_CORE: u64 = 2;
@@ -85,7 +85,6 @@ fn async_worker(runtime: &Runtime) -> Option<String> {
 }
 
 pub(crate) fn check(project: &Project, cx: &mut Context) {
-    let base = super::common_dir(project);
     for service in project.services() {
         for runtime in service.runtimes.iter().filter(|r| !r.development) {
             let Some((source, object, container)) = kubernetes_container(project, runtime) else {
@@ -111,7 +110,7 @@ pub(crate) fn check(project: &Project, cx: &mut Context) {
             let violation = TooManyWorkersForCpu {
                 container: describe_container(object, container),
                 workers: workers.value,
-                workers_origin: describe(project, &base, &workers.origin),
+                workers_origin: project.describe_origin(&workers.origin),
                 worker,
                 cpu: cpu.raw.value.clone(),
                 millicores,

@@ -3,7 +3,7 @@
 use crate::engine::{Context, RuleCode, Violation};
 use crate::project::{Fact, Origin, Project};
 
-use super::{describe, describe_container, format_memory, kubernetes_container, plural};
+use super::{describe_container, format_memory, kubernetes_container, plural};
 
 /// What one worker process is expected to need when the configuration does not say.
 pub(crate) const DEFAULT_WORKER_MEMORY: u64 = 150 * 1024 * 1024;
@@ -55,7 +55,6 @@ pub(crate) fn check(project: &Project, cx: &mut Context) {
             Origin::default_of("default `worker-memory`"),
         ),
     };
-    let base = super::common_dir(project);
     for service in project.services() {
         for runtime in service.runtimes.iter().filter(|r| !r.development) {
             let Some((source, object, container)) = kubernetes_container(project, runtime) else {
@@ -79,9 +78,9 @@ pub(crate) fn check(project: &Project, cx: &mut Context) {
             let violation = WorkerMemoryExceedsLimit {
                 container: describe_container(object, container),
                 workers: workers.value,
-                workers_origin: describe(project, &base, &workers.origin),
+                workers_origin: project.describe_origin(&workers.origin),
                 per_worker: per_worker.value,
-                per_worker_origin: describe(project, &base, &per_worker.origin),
+                per_worker_origin: project.describe_origin(&per_worker.origin),
                 needed,
                 limit: memory.raw.value.clone(),
             };
