@@ -10,6 +10,7 @@ pub mod dockerignore;
 pub mod gunicorn;
 pub mod kubernetes;
 pub(crate) mod migrations;
+pub mod project;
 pub(crate) mod secrets;
 pub mod settings;
 pub mod systemd;
@@ -91,6 +92,7 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::K8S016, Check::Kubernetes(kubernetes::runs_as_root::check)),
     (RuleCode::K8S017, Check::Project(kubernetes::migrations_per_replica::check)),
     // Cross-file; XF9xx: the suppression comments themselves (reported by `crate::suppress`)
+    (RuleCode::XF002, Check::Project(project::required_setting_not_provided::check)),
     (RuleCode::XF900, Check::Suppression),
     (RuleCode::XF901, Check::Suppression),
     (RuleCode::XF902, Check::Suppression),
