@@ -93,6 +93,7 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::K8S017, Check::Project(kubernetes::migrations_per_replica::check)),
     // Cross-file; XF9xx: the suppression comments themselves (reported by `crate::suppress`)
     (RuleCode::XF002, Check::Project(project::required_setting_not_provided::check)),
+    (RuleCode::XF003, Check::Project(project::unknown_setting_env::check)),
     (RuleCode::XF004, Check::Project(project::invalid_setting_value::check)),
     (RuleCode::XF900, Check::Suppression),
     (RuleCode::XF901, Check::Suppression),

@@ -4,3 +4,4 @@
 pub mod invalid_setting_value;
 pub mod required_setting_not_provided;
 pub(crate) mod settings_env;
+pub mod unknown_setting_env;

@@ -3,9 +3,6 @@
 //! runtime's environment, how a runtime is named in messages, and which values pydantic
 //! accepts for a field of a simple type.
 
-// Parts are used by the rules that follow XF002 in this series.
-#![allow(dead_code)]
-
 use std::path::{Component, Path, PathBuf};
 
 use crate::parse::python::Value;
