@@ -8,8 +8,8 @@
 //! the whole mapping (`dict(os.environ)`, `os.environ.items()`, `for k in os.environ`)
 //! says that any variable may be read. Rules asking "does the code read X?" use all three.
 
-use ruff_python_ast::visitor::{Visitor, walk_expr};
-use ruff_python_ast::{CmpOp, Expr, Operator};
+use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
+use ruff_python_ast::{CmpOp, Expr, Operator, Stmt};
 
 use super::eval::{Evaluator, evaluate_module};
 use super::syntax::{PythonModule, span_of};
@@ -24,6 +24,12 @@ pub struct EnvReads {
     pub prefixes: Vec<Spanned<String>>,
     /// Where the whole environment is used (any variable may be read), if anywhere.
     pub whole_environment: Option<Span>,
+    /// Variables the module sets by name (`os.environ["X"] = ...`,
+    /// `os.environ.setdefault("X", ...)`, `os.putenv("X", ...)`).
+    pub writes: Vec<Spanned<String>>,
+    /// Where the module sets variables whose names are not known here: an env file
+    /// loaded (`load_dotenv()`, `env.read_env()`), `os.environ.update(...)`.
+    pub sets_unknown: Option<Span>,
 }
 
 impl EnvReads {
@@ -64,6 +70,9 @@ const LOOKUPS: &[&str] = &[
     "os.unsetenv",
     "os.putenv",
 ];
+
+/// Functions and methods that set the variable their first argument names.
+const SETTERS: &[&str] = &["os.environ.setdefault", "os.putenv"];
 
 /// Methods of `os.environ` that expose every variable.
 const WHOLE: &[&str] = &[
@@ -109,6 +118,20 @@ impl Collector<'_> {
     }
 }
 
+impl Collector<'_> {
+    /// Records the variable set under `key`; a name not known statically sets unknown
+    /// variables.
+    fn record_write(&mut self, key: &Expr) {
+        let span = span_of(key);
+        match self.evaluator.eval(key).value.as_str() {
+            Some(text) => self.reads.writes.push(Spanned::new(text.to_string(), span)),
+            None => {
+                self.reads.sets_unknown.get_or_insert(span);
+            }
+        }
+    }
+}
+
 /// The literal text an f-string or a `+` concatenation starts with.
 fn literal_head(expr: &Expr) -> Option<String> {
     match expr {
@@ -130,12 +153,43 @@ fn literal_head(expr: &Expr) -> Option<String> {
     }
 }
 
+/// Whether a called name loads an env file or sets unknown variables.
+fn sets_unknown_variables(name: &str) -> bool {
+    let last = name.rsplit('.').next().unwrap_or(name);
+    matches!(last, "load_dotenv" | "read_env") || name == "os.environ.update"
+}
+
 impl<'a> Visitor<'a> for Collector<'_> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        let targets: Vec<&Expr> = match stmt {
+            Stmt::Assign(assign) => assign.targets.iter().collect(),
+            Stmt::AugAssign(assign) => vec![assign.target.as_ref()],
+            Stmt::AnnAssign(assign) => vec![assign.target.as_ref()],
+            _ => Vec::new(),
+        };
+        for target in targets {
+            if let Expr::Subscript(subscript) = target
+                && self.is_environ(&subscript.value)
+            {
+                self.record_write(&subscript.slice);
+            }
+        }
+        walk_stmt(self, stmt);
+    }
+
     fn visit_expr(&mut self, expr: &'a Expr) {
         match expr {
             Expr::Call(call) => {
                 let name = self.evaluator.qualified_name(&call.func);
                 if let Some(name) = name.as_deref() {
+                    if sets_unknown_variables(name) {
+                        self.reads.sets_unknown.get_or_insert(span_of(call));
+                    }
+                    if SETTERS.contains(&name)
+                        && let Some(key) = call.arguments.find_argument_value("key", 0)
+                    {
+                        self.record_write(key);
+                    }
                     if LOOKUPS.contains(&name) {
                         if let Some(key) = call.arguments.find_argument_value("key", 0) {
                             self.record_key(key);
@@ -234,6 +288,24 @@ mod tests {
         // `.upper()` of an f-string is not a known head: anything may be read there.
         assert_eq!(prefixes, vec!["", "ORDERS_"]);
         assert!(found.whole_environment.is_some());
+    }
+
+    #[test]
+    fn writes_and_env_file_loads() {
+        let found = reads(
+            "import os\nfrom dotenv import load_dotenv\nos.environ['A'] = '1'\nos.environ.setdefault('B', '2')\nload_dotenv()\n",
+        );
+        let writes: Vec<&str> = found.writes.iter().map(|w| w.value.as_str()).collect();
+        assert_eq!(writes, vec!["A", "B"]);
+        assert!(found.sets_unknown.is_some());
+        let plain = reads("import os\nx = os.environ['A']\n");
+        assert_eq!(plain.writes, Vec::<Spanned<String>>::new());
+        assert_eq!(plain.sets_unknown, None);
+        assert!(
+            reads("import os\nos.environ.update(EXTRA)\n")
+                .sets_unknown
+                .is_some()
+        );
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! XF002: see rules/project/XF002-required-setting-not-provided.md
 
 use super::settings_env::{
-    field_file, has_other_sources, mentions, runtime_name, supplying_var, used_classes,
+    field_file, has_other_sources, mentions, runtime_name, service_python_files, supplying_var,
+    used_classes,
 };
 use crate::engine::{Context, RuleCode, Violation};
 use crate::parse::kubernetes::YamlFileKind;
+use crate::parse::python::env_reads;
 use crate::parse::python::settings::{SettingsClass, SettingsField};
 use crate::project::{Platform, Project, Runtime, Tree};
 
@@ -93,6 +95,31 @@ fn known_runtimes(service: &crate::project::Service, templated: bool) -> Vec<&Ru
         .collect()
 }
 
+/// The variables the service's Python code sets by name; `None` when it also sets
+/// variables it does not name (`load_dotenv()`, `os.environ.update(...)`), in a parsed
+/// module or, by a byte search, in one that was not parsed.
+fn code_writes(project: &Project, service: &crate::project::Service) -> Option<Vec<String>> {
+    let mut written = Vec::new();
+    for (source, file) in service_python_files(project, service) {
+        match file.module.as_deref() {
+            Some(module) => {
+                let reads = env_reads(module);
+                if reads.sets_unknown.is_some() {
+                    return None;
+                }
+                written.extend(reads.writes.into_iter().map(|w| w.value));
+            }
+            None => {
+                let text = source.text();
+                if text.contains("load_dotenv") || text.contains("read_env(") {
+                    return None;
+                }
+            }
+        }
+    }
+    Some(written)
+}
+
 /// One finding, gathered over every service that runs the class.
 struct Finding<'p> {
     class: &'p SettingsClass,
@@ -127,6 +154,10 @@ pub(crate) fn check(project: &Project, cx: &mut Context) {
         if runtimes.is_empty() {
             continue;
         }
+        let Some(written_by_code) = code_writes(project, service) else {
+            // The code loads an env file or sets variables it does not name.
+            continue;
+        };
         for class in used_classes(project, service) {
             if has_other_sources(project, class) {
                 continue;
@@ -140,7 +171,13 @@ pub(crate) fn check(project: &Project, cx: &mut Context) {
                     let name = name.to_ascii_uppercase();
                     scripts.iter().any(|text| mentions(text, &name))
                 });
-                if scripted {
+                if scripted
+                    || names.iter().any(|name| {
+                        written_by_code
+                            .iter()
+                            .any(|written| written.eq_ignore_ascii_case(name))
+                    })
+                {
                     continue;
                 }
                 let lacking: Vec<&Runtime> = runtimes

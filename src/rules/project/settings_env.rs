@@ -7,7 +7,10 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::parse::python::Value;
 use crate::parse::python::settings::{SettingsClass, SettingsField, TypeExpr};
-use crate::project::{EnvVar, Environment, Origin, Platform, Project, Runtime, Service, Tree};
+use crate::project::{
+    EnvVar, Environment, Origin, Platform, Project, PythonFile, Runtime, Service, Tree,
+};
+use crate::source::SourceFile;
 use crate::span::Span;
 
 /// The settings classes a service instantiates: its classes that no other class of the
@@ -69,16 +72,26 @@ fn is_test_path(path: &Path) -> bool {
 /// The text of every Python file of the service (parsed or not), test code aside: the
 /// files under its root, or every Python file when the root is unknown.
 fn service_python_texts<'p>(project: &'p Project, service: &Service) -> Vec<&'p str> {
+    service_python_files(project, service)
+        .into_iter()
+        .map(|(source, _)| source.text())
+        .collect()
+}
+
+/// Every Python file of the service (parsed or not), test code aside: the files under its
+/// root, or every Python file when the root is unknown.
+pub(crate) fn service_python_files<'p>(
+    project: &'p Project,
+    service: &Service,
+) -> Vec<(&'p SourceFile, &'p PythonFile)> {
     let root = service.root.as_deref().map(plain);
     project
         .python_files()
-        .map(|(source, _)| source)
-        .filter(|source| !is_test_path(source.path()))
-        .filter(|source| {
+        .filter(|(source, _)| !is_test_path(source.path()))
+        .filter(|(source, _)| {
             root.as_ref()
                 .is_none_or(|root| plain(source.path()).starts_with(root))
         })
-        .map(|source| source.text())
         .collect()
 }
 
