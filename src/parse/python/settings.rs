@@ -887,16 +887,19 @@ fn env_names(
     flavour: SettingsFlavour,
     config: &SettingsConfig,
 ) -> Vec<String> {
-    let strings = |evaluated: &Evaluated| -> Vec<String> {
+    // Every name, or `None` when one is not a string known here (`AliasPath`, a name
+    // computed at run time).
+    let strings = |evaluated: &Evaluated| -> Option<Vec<String>> {
         match &evaluated.value {
-            Value::Str(text) => vec![text.clone()],
+            Value::Str(text) => Some(vec![text.clone()]),
             Value::List(items) | Value::Tuple(items) => items
                 .iter()
-                .filter_map(|item| item.value.as_str().map(str::to_string))
+                .map(|item| item.value.as_str().map(str::to_string))
                 .collect(),
-            _ => Vec::new(),
+            _ => None,
         }
     };
+    // The first alias given decides (`validation_alias` before `alias`).
     let explicit = arguments.and_then(|arguments| {
         let candidates = if flavour.is_v1() {
             vec![&arguments.env]
@@ -906,9 +909,14 @@ fn env_names(
         candidates
             .into_iter()
             .flatten()
+            .find(|evaluated| evaluated.value != Value::None)
             .map(strings)
-            .find(|names| !names.is_empty())
     });
+    let explicit = match explicit {
+        Some(None) => return Vec::new(),
+        Some(Some(names)) => Some(names),
+        None => None,
+    };
     let names = match explicit {
         Some(names) => names,
         None => match config.prefix() {
@@ -1345,6 +1353,15 @@ class Settings(BaseSettings):
         assert_eq!(fields[0].env_names_in(child), vec!["ORDERS_SECRET_KEY"]);
         assert_eq!(fields[0].env_names_in(base), vec!["SECRET_KEY"]);
         assert_eq!(fields[1].env_names_in(child), vec!["API_TOKEN"]);
+    }
+
+    #[test]
+    fn aliases_not_known_statically_give_no_env_names() {
+        let text = "from pydantic import AliasPath, Field\nfrom pydantic_settings import BaseSettings\nclass S(BaseSettings, env_prefix='APP_'):\n    url: str = Field(validation_alias=AliasPath('db', 'url'))\n    token: str = Field(alias=None)\n";
+        let model = model(&[text]);
+        let fields = &model.classes[0].fields;
+        assert_eq!(fields[0].env_names, Vec::<String>::new());
+        assert_eq!(fields[1].env_names, vec!["APP_TOKEN"]);
     }
 
     #[test]
