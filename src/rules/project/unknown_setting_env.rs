@@ -12,6 +12,45 @@ use crate::span::Span;
 /// The largest edit distance of a "did you mean" suggestion.
 const MAX_SUGGESTION_DISTANCE: usize = 2;
 
+/// Heads of variables that libraries read by themselves (SDKs, telemetry agents, the
+/// PostgreSQL client library, servers): a settings class sharing the head does not own
+/// them (`SENTRY_RELEASE` beside a `SENTRY_` class that only reads `dsn`).
+const LIBRARY_PREFIXES: &[&str] = &[
+    "AWS_",
+    "AZURE_",
+    "GOOGLE_",
+    "GCLOUD_",
+    "OTEL_",
+    "SENTRY_",
+    "DD_",
+    "DATADOG_",
+    "NEW_RELIC_",
+    "ELASTIC_APM_",
+    "HONEYCOMB_",
+    "OPENAI_",
+    "ANTHROPIC_",
+    "LANGCHAIN_",
+    "LANGSMITH_",
+    "HF_",
+    "HUGGINGFACE_",
+    "PG",
+    "GUNICORN_",
+    "UVICORN_",
+    "PYTHON",
+    "KUBERNETES_",
+    "REQUESTS_",
+    "SSL_",
+    "CURL_",
+];
+
+/// Whether a library reads variables of this name by itself.
+fn read_by_a_library(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    LIBRARY_PREFIXES
+        .iter()
+        .any(|prefix| upper.starts_with(prefix))
+}
+
 /// A variable with a settings class's prefix that no field reads.
 struct UnknownSettingEnv {
     /// The variable.
@@ -144,6 +183,7 @@ pub(crate) fn check(project: &Project, cx: &mut Context) {
                 for var in runtime.env.vars() {
                     if !has_prefix(&var.name, prefix, case_sensitive)
                         || var.name.len() == prefix.len()
+                        || read_by_a_library(&var.name)
                     {
                         continue;
                     }
@@ -255,6 +295,13 @@ fn report(project: &Project, cx: &mut Context, finding: &Finding) {
 #[cfg(test)]
 mod tests {
     use super::expands;
+
+    #[test]
+    fn library_variables() {
+        assert!(super::read_by_a_library("SENTRY_RELEASE"));
+        assert!(super::read_by_a_library("pghost"));
+        assert!(!super::read_by_a_library("ORDERS_PG_HOST"));
+    }
 
     #[test]
     fn expansions_of_a_variable() {
