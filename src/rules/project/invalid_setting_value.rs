@@ -126,7 +126,9 @@ pub(crate) fn check(project: &Project, cx: &mut Context) {
 /// The reason, completed with the type for URL fields.
 fn describe_reason(accepts: &Accepts, reason: String) -> String {
     match accepts {
-        Accepts::Url(name) => format!("{reason} (`{name}` needs one)"),
+        Accepts::Url(name, _) if reason.starts_with("is empty") => {
+            format!("{reason} (`{name}` needs one)")
+        }
         _ => reason,
     }
 }

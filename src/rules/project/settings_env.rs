@@ -443,8 +443,10 @@ pub(crate) enum Accepts {
     Float(Bounds),
     /// `Literal["a", "b"]` of strings only.
     Strings(Vec<String>),
-    /// A URL type (`PostgresDsn`, `AnyUrl`, ...): its short name.
-    Url(String),
+    /// A URL type (`PostgresDsn`, `AnyUrl`, ...): its short name, and the schemes it
+    /// allows when the linter knows them (not when `Annotated` metadata such as
+    /// `UrlConstraints` may change them).
+    Url(String, Option<&'static [&'static str]>),
 }
 
 /// Numeric bounds of a field.
@@ -516,6 +518,52 @@ const URL_TYPES: &[&str] = &[
     "SnowflakeDsn",
 ];
 
+/// The schemes pydantic's URL types allow (pydantic 1 and 2 together, so a scheme either
+/// accepts is never reported).
+fn allowed_schemes(short: &str) -> Option<&'static [&'static str]> {
+    Some(match short {
+        "PostgresDsn" => &[
+            "postgres",
+            "postgresql",
+            "postgresql+asyncpg",
+            "postgresql+pg8000",
+            "postgresql+psycopg",
+            "postgresql+psycopg2",
+            "postgresql+psycopg2cffi",
+            "postgresql+py-postgresql",
+            "postgresql+pygresql",
+        ],
+        "RedisDsn" => &["redis", "rediss"],
+        "AmqpDsn" => &["amqp", "amqps"],
+        "MongoDsn" => &["mongodb", "mongodb+srv"],
+        "MySQLDsn" => &[
+            "mysql",
+            "mysql+mysqlconnector",
+            "mysql+aiomysql",
+            "mysql+asyncmy",
+            "mysql+mysqldb",
+            "mysql+pymysql",
+            "mysql+cymysql",
+            "mysql+pyodbc",
+        ],
+        "HttpUrl" | "AnyHttpUrl" => &["http", "https"],
+        "WebsocketUrl" | "AnyWebsocketUrl" => &["ws", "wss"],
+        _ => return None,
+    })
+}
+
+/// Whether a type expression has `Annotated` metadata anywhere.
+fn has_metadata(annotation: &TypeExpr) -> bool {
+    match annotation {
+        TypeExpr::Annotated(_, count) => *count > 0,
+        TypeExpr::Optional(inner) => has_metadata(inner),
+        TypeExpr::Union(members) | TypeExpr::Generic(_, members) => {
+            members.iter().any(has_metadata)
+        }
+        _ => false,
+    }
+}
+
 /// What `field` accepts, for the types this module checks; `None` for any other type
 /// (strings, unions, models, lists: never judged).
 pub(crate) fn accepts(field: &SettingsField) -> Option<Accepts> {
@@ -563,7 +611,12 @@ pub(crate) fn accepts(field: &SettingsField) -> Option<Accepts> {
                     Some(Accepts::Float(bounds))
                 }
                 _ if from_pydantic && URL_TYPES.contains(&short) => {
-                    Some(Accepts::Url(short.to_string()))
+                    let schemes = if has_metadata(&field.annotation) {
+                        None
+                    } else {
+                        allowed_schemes(short)
+                    };
+                    Some(Accepts::Url(short.to_string(), schemes))
                 }
                 _ => None,
             }
@@ -620,11 +673,39 @@ pub(crate) fn rejection(accepts: &Accepts, value: &str, optional: bool) -> Optio
                     .join(", ")
             )
         }),
-        Accepts::Url(_) => value
-            .trim()
-            .is_empty()
-            .then(|| "is empty, and an empty string is no URL".to_string()),
+        Accepts::Url(_, schemes) => url_rejection(value, *schemes),
     }
+}
+
+/// Why a URL type rejects `value`: empty, no scheme at all, or a scheme it does not allow.
+fn url_rejection(value: &str, schemes: Option<&[&str]>) -> Option<String> {
+    let text = value.trim();
+    if text.is_empty() {
+        return Some("is empty, and an empty string is no URL".to_string());
+    }
+    let scheme = text
+        .split_once(':')
+        .map(|(scheme, _)| scheme)
+        .filter(|scheme| {
+            scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        });
+    let Some(scheme) = scheme else {
+        return Some("has no scheme (`scheme://...`), so it is no absolute URL".to_string());
+    };
+    let allowed = schemes?;
+    (!allowed.iter().any(|a| a.eq_ignore_ascii_case(scheme))).then(|| {
+        format!(
+            "has the scheme `{scheme}`, not one of {}",
+            allowed
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
 }
 
 /// Whether pydantic's lax mode reads a string as a boolean (case-insensitively, after
@@ -881,11 +962,52 @@ mod tests {
             Some("is not a number")
         );
         let url = kinds[5].clone().expect("url");
-        assert_eq!(url, Accepts::Url("PostgresDsn".into()));
+        assert!(matches!(&url, Accepts::Url(name, Some(_)) if name == "PostgresDsn"));
         assert!(rejection(&url, "", false).is_some());
         assert_eq!(rejection(&url, "postgresql://db/orders", false), None);
+        assert_eq!(
+            rejection(&url, "postgresql+asyncpg://db/orders", false),
+            None
+        );
+        assert_eq!(
+            rejection(&url, "db.internal", false).as_deref(),
+            Some("has no scheme (`scheme://...`), so it is no absolute URL")
+        );
+        assert!(
+            rejection(&url, "mysql://db/orders", false)
+                .is_some_and(|r| r.starts_with("has the scheme `mysql`, not one of `postgres`"))
+        );
+        // `localhost:6379` reads as the scheme `localhost`.
+        assert!(
+            rejection(
+                &Accepts::Url("RedisDsn".into(), allowed_schemes("RedisDsn")),
+                "localhost:6379",
+                false
+            )
+            .is_some()
+        );
+        // A type whose schemes are not known keeps any scheme.
+        assert_eq!(
+            rejection(
+                &Accepts::Url("AnyUrl".into(), None),
+                "s3://bucket/key",
+                false
+            ),
+            None
+        );
         assert_eq!(kinds[6], None);
         assert_eq!(kinds[7], None);
+    }
+
+    #[test]
+    fn url_constraints_in_annotated_keep_any_scheme() {
+        let model = model(
+            "from typing import Annotated\nfrom pydantic import PostgresDsn, UrlConstraints\nfrom pydantic_settings import BaseSettings\nclass S(BaseSettings):\n    url: Annotated[PostgresDsn, UrlConstraints(allowed_schemes=['asyncpg'])]\n",
+        );
+        let url = accepts(&model.classes[0].fields[0]).expect("url");
+        assert_eq!(url, Accepts::Url("PostgresDsn".into(), None));
+        assert_eq!(rejection(&url, "asyncpg://db/orders", false), None);
+        assert!(rejection(&url, "", false).is_some());
     }
 
     #[test]
