@@ -80,8 +80,10 @@ fn needs_value(class: &SettingsClass, field: &SettingsField) -> bool {
 }
 
 /// The production runtimes whose whole environment is known, apart from the image run
-/// alone (its environment is given at `docker run`, which the linter never sees).
+/// alone (its environment is given at `docker run`, which the linter never sees) and
+/// containers of an image built from no scanned Dockerfile (its `ENV` is unknown).
 fn known_runtimes(service: &crate::project::Service, templated: bool) -> Vec<&Runtime> {
+    let image_known = service.dockerfile.is_some();
     service
         .runtimes
         .iter()
@@ -89,8 +91,9 @@ fn known_runtimes(service: &crate::project::Service, templated: bool) -> Vec<&Ru
         .filter(|runtime| match runtime.platform {
             Platform::Image => false,
             // Kustomize patches and Helm values can add variables to any container.
-            Platform::Kubernetes { .. } => !templated,
-            _ => true,
+            Platform::Kubernetes { .. } => image_known && !templated,
+            Platform::Compose { .. } => image_known,
+            Platform::Systemd { .. } => true,
         })
         .collect()
 }
