@@ -174,6 +174,19 @@ pub(crate) fn check(project: &Project, cx: &mut Context) {
     let mut readers: Option<Readers> = None;
     let mut findings: Vec<Finding> = Vec::new();
     for service in project.services() {
+        // A field whose variable is not known here (a computed prefix, an `AliasPath`)
+        // may be the one reading any variable.
+        let unknown_names = service.settings_classes.iter().any(|&index| {
+            settings.classes.get(index).is_some_and(|class| {
+                settings
+                    .all_fields(class)
+                    .iter()
+                    .any(|field| field.env_names_in(class).is_empty())
+            })
+        });
+        if unknown_names {
+            continue;
+        }
         for class in used_classes(project, service) {
             let Some(prefix) = class.effective_config.prefix().filter(|p| !p.is_empty()) else {
                 continue;
