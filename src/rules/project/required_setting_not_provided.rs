@@ -7,7 +7,7 @@ use super::settings_env::{
 use crate::engine::{Context, RuleCode, Violation};
 use crate::parse::kubernetes::YamlFileKind;
 use crate::parse::python::env_reads;
-use crate::parse::python::settings::{SettingsClass, SettingsField};
+use crate::parse::python::settings::{SettingsClass, SettingsField, SettingsFlavour};
 use crate::project::{Platform, Project, Runtime, Tree};
 
 /// A required settings field whose variable no runtime of the service sets.
@@ -20,6 +20,8 @@ struct RequiredSettingNotProvided {
     runtimes: Vec<String>,
     /// What fails at start, when one runtime lacks it ("the pod").
     what_fails: &'static str,
+    /// Whether the field is `Optional` (still required in pydantic 2 without a default).
+    optional: bool,
 }
 
 impl Violation for RequiredSettingNotProvided {
@@ -51,9 +53,14 @@ impl Violation for RequiredSettingNotProvided {
             [] => (String::new(), "sets", String::new()),
         };
         format!(
-            "{names} is required by `{}` (no default) but {runtimes} {verb} no such variable: \
+            "{names} is required by `{}` ({}) but {runtimes} {verb} no such variable: \
              {outcome} with a ValidationError",
-            self.field
+            self.field,
+            if self.optional {
+                "no default; `Optional` alone does not give one in pydantic 2"
+            } else {
+                "no default"
+            }
         )
     }
 
@@ -66,8 +73,9 @@ impl Violation for RequiredSettingNotProvided {
     }
 }
 
-/// Whether pydantic needs a value for the field: no default, no factory, and not a
-/// pydantic 1 `Optional` (which defaults to `None` there).
+/// Whether pydantic needs a value for the field: no default, no factory, and not an
+/// `Optional` unless the class is known to be pydantic 2's (pydantic 1 gives `Optional`
+/// fields the default `None`; pydantic 2 does not).
 fn needs_value(class: &SettingsClass, field: &SettingsField) -> bool {
     let has_factory = field
         .field
@@ -76,7 +84,7 @@ fn needs_value(class: &SettingsClass, field: &SettingsField) -> bool {
     field.required
         && field.default.is_none()
         && !has_factory
-        && !(class.flavour.is_v1() && field.annotation.allows_none())
+        && !(class.flavour != SettingsFlavour::PydanticSettings && field.annotation.allows_none())
 }
 
 /// The production runtimes whose whole environment is known, apart from the image run
@@ -231,6 +239,7 @@ fn report(project: &Project, cx: &mut Context, finding: &Finding) {
         field: format!("{}.{}", finding.class.name, finding.field.name),
         runtimes: named.iter().map(|n| n.text.clone()).collect(),
         what_fails: first.what_fails,
+        optional: finding.field.annotation.allows_none(),
     };
     let name = finding.names.first().cloned().unwrap_or_default();
     let mut report = cx.report_in(source, violation, finding.field.name_span);
