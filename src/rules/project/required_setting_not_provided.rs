@@ -131,6 +131,42 @@ fn code_writes(project: &Project, service: &crate::project::Service) -> Option<V
     Some(written)
 }
 
+/// Whether a Kubernetes container's own `command`/`args` mention one of the names (a
+/// shell command line can `export` it before starting the server).
+fn command_mentions(project: &Project, runtime: &Runtime, names: &[String]) -> bool {
+    let Platform::Kubernetes {
+        file,
+        object,
+        container,
+    } = runtime.platform
+    else {
+        return false;
+    };
+    let Some(Tree::Kubernetes(manifests)) = project.files().get(file).map(|f| &f.tree) else {
+        return false;
+    };
+    let Some(container) = manifests
+        .objects
+        .get(object)
+        .and_then(|o| o.workload())
+        .and_then(|w| w.pod_spec())
+        .and_then(|pod| pod.containers.get(container))
+    else {
+        return false;
+    };
+    container
+        .command
+        .iter()
+        .chain(container.args.iter())
+        .flatten()
+        .any(|word| {
+            let text = word.value.to_ascii_uppercase();
+            names
+                .iter()
+                .any(|name| mentions(&text, &name.to_ascii_uppercase()))
+        })
+}
+
 /// One finding, gathered over every service that runs the class.
 struct Finding<'p> {
     class: &'p SettingsClass,
@@ -195,6 +231,7 @@ pub(crate) fn check(project: &Project, cx: &mut Context) {
                     .iter()
                     .copied()
                     .filter(|runtime| supplying_var(&runtime.env, class, field).is_none())
+                    .filter(|runtime| !command_mentions(project, runtime, &names))
                     .collect();
                 if lacking.is_empty() {
                     continue;
