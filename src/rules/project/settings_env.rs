@@ -1022,6 +1022,37 @@ mod tests {
     }
 
     #[test]
+    fn paths_in_messages_are_relative_to_the_files_of_the_run() {
+        use crate::project::ParsedFile;
+        use crate::source::FileKind;
+        let file = |path: &str, kind: FileKind, text: &str| {
+            ParsedFile::parse(SourceFile::new(path, kind, text))
+        };
+        let project = Project::new(
+            vec![
+                file(
+                    "/repo/svc/Dockerfile",
+                    FileKind::Dockerfile,
+                    "FROM python:3.12\n",
+                ),
+                file(
+                    "/repo/svc/k8s/deployment.yaml",
+                    FileKind::Yaml,
+                    "apiVersion: v1\nkind: ConfigMap\n",
+                ),
+            ],
+            std::collections::BTreeSet::new(),
+        );
+        assert_eq!(display_path(&project, 0), "Dockerfile");
+        assert_eq!(display_path(&project, 1), "k8s/deployment.yaml");
+        assert_eq!(
+            describe(&project, &Origin::file(1, Span::new(15, 20))),
+            "k8s/deployment.yaml:2"
+        );
+        assert_eq!(display_path(&project, 7), "?");
+    }
+
+    #[test]
     fn test_paths_and_mentions() {
         assert!(is_test_path(Path::new("tests/test_settings.py")));
         assert!(is_test_path(Path::new("app/conftest.py")));
