@@ -640,9 +640,14 @@ fn implied_bounds(short: &str, bounds: &mut Bounds) {
 
 /// Why pydantic rejects `value` for a field accepting `accepts`; `None` when it passes
 /// (or when the linter is not sure it fails). `optional` fields are not judged on the
-/// empty string.
+/// empty string nor on `null`/`none` (which `env_parse_none_str` can turn into `None`).
 pub(crate) fn rejection(accepts: &Accepts, value: &str, optional: bool) -> Option<String> {
-    if value.trim().is_empty() && optional {
+    if optional
+        && matches!(
+            value.trim().to_ascii_lowercase().as_str(),
+            "" | "null" | "none"
+        )
+    {
         return None;
     }
     match accepts {
@@ -957,6 +962,8 @@ mod tests {
         assert!(rejection(&debug, "enabled", false).is_some());
         let ratio = kinds[4].clone().expect("float");
         assert_eq!(rejection(&ratio, "", true), None);
+        assert_eq!(rejection(&ratio, "null", true), None);
+        assert!(rejection(&ratio, "null", false).is_some());
         assert_eq!(
             rejection(&ratio, "half", true).as_deref(),
             Some("is not a number")
