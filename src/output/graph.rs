@@ -216,6 +216,21 @@ fn render_service(project: &Project, service: &Service, out: &mut String) {
         );
         let _ = writeln!(out, "  settings: {} ({location}, {prefix})", class.name);
     }
+    if !service.settings_classes.is_empty() {
+        // The classes the settings rules (XF002-XF004) judge: built as `Class()`.
+        let built: Vec<&str> = crate::rules::project::settings_env::used_classes(project, service)
+            .iter()
+            .map(|class| class.name.as_str())
+            .collect();
+        let _ = if built.is_empty() {
+            writeln!(
+                out,
+                "  settings built: none found (no `Class()` call with no argument)"
+            )
+        } else {
+            writeln!(out, "  settings built: {}", built.join(", "))
+        };
+    }
     if service.runtimes.is_empty() {
         let _ = writeln!(out, "  runs: nowhere found");
     }

@@ -101,6 +101,9 @@ pub static CHECKS: &[(RuleCode, Check)] = &[
     (RuleCode::K8S017, Check::Project(kubernetes::migrations_per_replica::check)),
     // Cross-file; XF9xx: the suppression comments themselves (reported by `crate::suppress`)
     (RuleCode::XF001, Check::Project(project::connection_pool_exhaustion::check)),
+    (RuleCode::XF002, Check::Project(project::required_setting_not_provided::check)),
+    (RuleCode::XF003, Check::Project(project::unknown_setting_env::check)),
+    (RuleCode::XF004, Check::Project(project::invalid_setting_value::check)),
     (RuleCode::XF005, Check::Project(project::worker_memory_exceeds_limit::check)),
     (RuleCode::XF006, Check::Project(project::too_many_workers_for_cpu::check)),
     (RuleCode::XF900, Check::Suppression),

@@ -249,7 +249,24 @@ pub struct SettingsInstantiation {
     pub module: usize,
     /// The call.
     pub span: Span,
+    /// Whether the values do not all come from the environment: the call passes
+    /// arguments (`Settings(_env_file=...)`, `Settings(**overrides)`) or uses another
+    /// constructor (`Settings.model_validate(...)`, `Settings.parse_obj(...)`).
+    pub with_arguments: bool,
 }
+
+/// Class methods that build a pydantic model from given values rather than from the
+/// environment alone.
+const ALTERNATIVE_CONSTRUCTORS: &[&str] = &[
+    "model_validate",
+    "model_validate_json",
+    "model_validate_strings",
+    "model_construct",
+    "parse_obj",
+    "parse_raw",
+    "parse_file",
+    "construct",
+];
 
 /// Everything the app model knows about a set of modules.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1256,6 +1273,17 @@ fn settings_instantiations(
                     class,
                     module: index,
                     span: span_of(call),
+                    with_arguments: !call.arguments.is_empty(),
+                });
+            } else if let Some((class_name, method)) = callee.rsplit_once('.')
+                && ALTERNATIVE_CONSTRUCTORS.contains(&method)
+                && let Some(class) = settings_class_called(class_name, index, lookup, model)
+            {
+                found.push(SettingsInstantiation {
+                    class,
+                    module: index,
+                    span: span_of(call),
+                    with_arguments: true,
                 });
             }
         }
@@ -2451,6 +2479,7 @@ settings = Settings()
                 class: 1,
                 module: 1,
                 span: at(deps, "Settings()"),
+                with_arguments: false,
             }]
         );
         assert!(!model.is_instantiated(0));
@@ -2467,6 +2496,21 @@ settings = Settings()
             model.settings_instantiations[0].span,
             at(main, "config.Settings(_env_file=None)")
         );
+        assert!(model.settings_instantiations[0].with_arguments);
+    }
+
+    #[test]
+    fn alternative_constructors_count_as_instantiations_with_arguments() {
+        let config =
+            "from pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    pass\n";
+        let main = "from app.config import Settings\nimport json\nsettings = Settings.model_validate(json.load(open('s.json')))\n";
+        let model = build(&[("app.config", config), ("app.main", main)], true);
+        let calls: Vec<(usize, bool)> = model
+            .settings_instantiations
+            .iter()
+            .map(|call| (call.class, call.with_arguments))
+            .collect();
+        assert_eq!(calls, vec![(0, true)]);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! and carries byte [`Span`](crate::span::Span)s. Nothing is ever executed.
 
 pub mod app;
+pub mod env_reads;
 mod eval;
 pub mod gunicorn;
 pub mod settings;
@@ -13,6 +14,7 @@ mod syntax;
 pub use eval::{Binding, BindingKind, Evaluated, Namespace, Value, evaluate_module};
 
 pub use app::AppModel;
+pub use env_reads::{EnvReads, env_reads};
 pub use gunicorn::GunicornConfig;
 pub use settings::SettingsModel;
 pub use syntax::{MAX_SYNTAX_DEPTH, PythonModule, PythonTarget, parse, parse_for};
@@ -50,6 +52,7 @@ mod depth {
             let mut config = GunicornConfig::new();
             config.apply_config_file(&parsed.tree);
             let settings = SettingsModel::build(&[&parsed.tree]);
+            assert!(super::env_reads(&parsed.tree).names.is_empty());
             let app = AppModel::build(&[("main", &parsed.tree)], Some(&settings));
             assert!(app.functions.len() <= 1);
         }

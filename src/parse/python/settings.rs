@@ -179,6 +179,8 @@ pub struct SettingsConfig {
     pub case_sensitive: Option<Evaluated>,
     /// `env_nested_delimiter`.
     pub env_nested_delimiter: Option<Evaluated>,
+    /// `secrets_dir` (values read from files in a directory, one file per field).
+    pub secrets_dir: Option<Evaluated>,
     /// Where each piece was written (empty when nothing was).
     pub written_in: Vec<Spanned<ConfigSyntax>>,
 }
@@ -211,6 +213,7 @@ impl SettingsConfig {
             extra: pick(&child.extra, &self.extra),
             case_sensitive: pick(&child.case_sensitive, &self.case_sensitive),
             env_nested_delimiter: pick(&child.env_nested_delimiter, &self.env_nested_delimiter),
+            secrets_dir: pick(&child.secrets_dir, &self.secrets_dir),
             written_in: self
                 .written_in
                 .iter()
@@ -227,6 +230,7 @@ impl SettingsConfig {
             "extra" => &mut self.extra,
             "case_sensitive" => &mut self.case_sensitive,
             "env_nested_delimiter" => &mut self.env_nested_delimiter,
+            "secrets_dir" => &mut self.secrets_dir,
             _ => return,
         };
         *slot = Some(value);
@@ -283,6 +287,20 @@ pub struct SettingsField {
     pub env_names: Vec<String>,
     /// The whole field statement.
     pub span: Span,
+}
+
+impl SettingsField {
+    /// The environment variables the field reads as a field of `class`: an inherited
+    /// field takes the prefix and case rules of the class that is built
+    /// ([`SettingsField::env_names`] holds those of the class declaring it).
+    pub fn env_names_in(&self, class: &SettingsClass) -> Vec<String> {
+        env_names(
+            &self.name,
+            self.field.as_ref(),
+            class.flavour,
+            &class.effective_config,
+        )
+    }
 }
 
 /// One settings class.
@@ -659,7 +677,12 @@ fn class_config(class: &StmtClassDef, evaluator: &Evaluator<'_>) -> SettingsConf
 fn is_config_key(key: &str) -> bool {
     matches!(
         key,
-        "env_prefix" | "env_file" | "extra" | "case_sensitive" | "env_nested_delimiter"
+        "env_prefix"
+            | "env_file"
+            | "extra"
+            | "case_sensitive"
+            | "env_nested_delimiter"
+            | "secrets_dir"
     )
 }
 
@@ -864,16 +887,19 @@ fn env_names(
     flavour: SettingsFlavour,
     config: &SettingsConfig,
 ) -> Vec<String> {
-    let strings = |evaluated: &Evaluated| -> Vec<String> {
+    // Every name, or `None` when one is not a string known here (`AliasPath`, a name
+    // computed at run time).
+    let strings = |evaluated: &Evaluated| -> Option<Vec<String>> {
         match &evaluated.value {
-            Value::Str(text) => vec![text.clone()],
+            Value::Str(text) => Some(vec![text.clone()]),
             Value::List(items) | Value::Tuple(items) => items
                 .iter()
-                .filter_map(|item| item.value.as_str().map(str::to_string))
+                .map(|item| item.value.as_str().map(str::to_string))
                 .collect(),
-            _ => Vec::new(),
+            _ => None,
         }
     };
+    // The first alias given decides (`validation_alias` before `alias`).
     let explicit = arguments.and_then(|arguments| {
         let candidates = if flavour.is_v1() {
             vec![&arguments.env]
@@ -883,9 +909,14 @@ fn env_names(
         candidates
             .into_iter()
             .flatten()
+            .find(|evaluated| evaluated.value != Value::None)
             .map(strings)
-            .find(|names| !names.is_empty())
     });
+    let explicit = match explicit {
+        Some(None) => return Vec::new(),
+        Some(Some(names)) => Some(names),
+        None => None,
+    };
     let names = match explicit {
         Some(names) => names,
         None => match config.prefix() {
@@ -1309,6 +1340,44 @@ class Settings(BaseSettings):
             config.extra.as_ref().map(|v| v.value.clone()),
             Some(Value::Str("forbid".into()))
         );
+    }
+
+    #[test]
+    fn inherited_fields_read_the_prefix_of_the_class_built() {
+        let text = "from pydantic import Field\nfrom pydantic_settings import BaseSettings, SettingsConfigDict\nclass Base(BaseSettings):\n    secret_key: str\n    token: str = Field(alias='API_TOKEN')\nclass S(Base):\n    model_config = SettingsConfigDict(env_prefix='orders_')\n";
+        let model = model(&[text]);
+        let base = model.class("Base").expect("Base");
+        let child = model.class("S").expect("S");
+        let fields = model.all_fields(child);
+        assert_eq!(fields[0].env_names, vec!["SECRET_KEY"]);
+        assert_eq!(fields[0].env_names_in(child), vec!["ORDERS_SECRET_KEY"]);
+        assert_eq!(fields[0].env_names_in(base), vec!["SECRET_KEY"]);
+        assert_eq!(fields[1].env_names_in(child), vec!["API_TOKEN"]);
+    }
+
+    #[test]
+    fn aliases_not_known_statically_give_no_env_names() {
+        let text = "from pydantic import AliasPath, Field\nfrom pydantic_settings import BaseSettings\nclass S(BaseSettings, env_prefix='APP_'):\n    url: str = Field(validation_alias=AliasPath('db', 'url'))\n    token: str = Field(alias=None)\n";
+        let model = model(&[text]);
+        let fields = &model.classes[0].fields;
+        assert_eq!(fields[0].env_names, Vec::<String>::new());
+        assert_eq!(fields[1].env_names, vec!["APP_TOKEN"]);
+    }
+
+    #[test]
+    fn secrets_dir_is_read_and_inherited() {
+        let text = "from pydantic_settings import BaseSettings, SettingsConfigDict\nclass Base(BaseSettings):\n    model_config = SettingsConfigDict(secrets_dir='/run/secrets')\nclass S(Base):\n    token: str\n";
+        let model = model(&[text]);
+        let child = model.class("S").expect("S");
+        assert_eq!(
+            child
+                .effective_config
+                .secrets_dir
+                .as_ref()
+                .map(|v| v.value.clone()),
+            Some(Value::Str("/run/secrets".into()))
+        );
+        assert_eq!(child.config.secrets_dir, None);
     }
 
     #[test]

@@ -2,7 +2,11 @@
 //! file and line.
 
 pub mod connection_pool_exhaustion;
+pub mod invalid_setting_value;
+pub mod required_setting_not_provided;
+pub(crate) mod settings_env;
 pub mod too_many_workers_for_cpu;
+pub mod unknown_setting_env;
 pub mod worker_memory_exceeds_limit;
 
 use crate::parse::kubernetes::{Container, Object};
