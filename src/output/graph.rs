@@ -4,8 +4,7 @@
 use std::fmt::Write;
 
 use crate::project::{
-    DatabasePlatform, EnvValue, LinkEvidence, Origin, Platform, PoolSize, Project, Runtime,
-    Service, Tree,
+    DatabasePlatform, EnvValue, LinkEvidence, Origin, PoolSize, Project, Runtime, Service,
 };
 use crate::rules::secrets::{has_url_password, is_secret_name};
 
@@ -249,7 +248,7 @@ fn render_runtime(project: &Project, runtime: &Runtime, out: &mut String) {
     let _ = writeln!(
         out,
         "  runs as {}{development}",
-        describe_platform(project, runtime.platform)
+        describe_platform(project, runtime)
     );
     match &runtime.launch {
         Some(launch) => {
@@ -343,41 +342,13 @@ fn render_gunicorn_settings(project: &Project, runtime: &Runtime, out: &mut Stri
     }
 }
 
-fn describe_platform(project: &Project, platform: Platform) -> String {
-    match platform {
-        Platform::Image => "the image's own start command".to_string(),
-        Platform::Kubernetes {
-            file,
-            object,
-            container,
-        } => {
-            let described = project.files().get(file).and_then(|f| match &f.tree {
-                Tree::Kubernetes(manifests) => {
-                    let object = manifests.objects.get(object)?;
-                    let container = object.workload()?.pod_spec()?.containers.get(container)?;
-                    let name = container
-                        .name
-                        .as_ref()
-                        .map_or_else(String::new, |n| format!("container {} of ", n.value));
-                    let origin = describe_origin(project, &Origin::file(file, container.span));
-                    Some(format!("{name}{} ({origin})", object.display_name()))
-                }
-                _ => None,
-            });
-            described.unwrap_or_else(|| "a Kubernetes container".to_string())
+fn describe_platform(project: &Project, runtime: &Runtime) -> String {
+    match project.runtime_place(runtime) {
+        Some(place) => {
+            let origin = describe_origin(project, &Origin::file(place.file, place.span));
+            format!("{} ({origin})", place.description)
         }
-        Platform::Compose { file, service } => {
-            let described = project.files().get(file).and_then(|f| match &f.tree {
-                Tree::Compose(compose) => {
-                    let entry = compose.services.get(service)?;
-                    let origin = describe_origin(project, &Origin::file(file, entry.name.span));
-                    Some(format!("compose service {} ({origin})", entry.name.value))
-                }
-                _ => None,
-            });
-            described.unwrap_or_else(|| "a compose service".to_string())
-        }
-        Platform::Systemd { file } => format!("systemd unit {}", path_of(project, file)),
+        None => "an unknown place".to_string(),
     }
 }
 

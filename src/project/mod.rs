@@ -24,8 +24,8 @@ pub use env::{EnvSource, EnvValue, EnvVar, Environment, OpenSource};
 pub use fact::{Fact, Origin};
 pub use python::{PythonFile, PythonProject, PythonRole, is_gunicorn_config, module_name};
 pub use service::{
-    AppLink, Launch, Platform, Runtime, Service, SettingFact, container_command_line, image_name,
-    is_infrastructure_image,
+    AppLink, Launch, Platform, Runtime, RuntimePlace, Service, SettingFact, container_command_line,
+    image_name, is_infrastructure_image,
 };
 
 use crate::parse::compose::ComposeFile;

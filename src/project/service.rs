@@ -294,6 +294,79 @@ impl Runtime {
     }
 }
 
+/// Where a runtime runs, for messages and labels.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuntimePlace {
+    /// The file a label points into (manifest, compose file, unit, Dockerfile).
+    pub file: usize,
+    /// The container's or service's name, the unit's start command, or the image's.
+    pub span: crate::span::Span,
+    /// "container `api` of Deployment/orders", "compose service `orders`", "systemd unit
+    /// `orders.service`", "the image's start command".
+    pub description: String,
+}
+
+impl Project {
+    /// Where `runtime` runs, named for messages, with the span a label should point at.
+    pub fn runtime_place(&self, runtime: &Runtime) -> Option<RuntimePlace> {
+        match runtime.platform {
+            Platform::Kubernetes {
+                file,
+                object,
+                container,
+            } => {
+                let Tree::Kubernetes(manifests) = &self.files.get(file)?.tree else {
+                    return None;
+                };
+                let object = manifests.objects.get(object)?;
+                let container = object.workload()?.pod_spec()?.containers.get(container)?;
+                let span = container.name.as_ref().map_or(container.span, |n| n.span);
+                let name = container
+                    .name
+                    .as_ref()
+                    .map_or_else(String::new, |n| format!("container `{}` of ", n.value));
+                Some(RuntimePlace {
+                    file,
+                    span,
+                    description: format!("{name}{}", object.display_name()),
+                })
+            }
+            Platform::Compose { file, service } => {
+                let Tree::Compose(compose) = &self.files.get(file)?.tree else {
+                    return None;
+                };
+                let entry = compose.services.get(service)?;
+                Some(RuntimePlace {
+                    file,
+                    span: entry.name.span,
+                    description: format!("compose service `{}`", entry.name.value),
+                })
+            }
+            Platform::Systemd { file } => {
+                let span = runtime
+                    .launch
+                    .as_ref()
+                    .filter(|launch| launch.file == file)
+                    .map_or(crate::span::Span::empty(0), |launch| launch.invocation.span);
+                let name = self.source(file)?.path().file_name()?.to_string_lossy();
+                Some(RuntimePlace {
+                    file,
+                    span,
+                    description: format!("systemd unit `{name}`"),
+                })
+            }
+            Platform::Image => {
+                let launch = runtime.launch.as_ref()?;
+                Some(RuntimePlace {
+                    file: launch.file,
+                    span: launch.invocation.span,
+                    description: "the image's start command".to_string(),
+                })
+            }
+        }
+    }
+}
+
 /// `text` read as the same type as `like` (an environment variable replacing a default).
 fn parse_like(text: &str, like: &Value) -> Value {
     let trimmed = text.trim();

@@ -49,7 +49,7 @@ pub(crate) mod runtime {
 
     use crate::parse::python::Value;
     use crate::parse::python::app::{AppKind, AppObject};
-    use crate::project::{Origin, Platform, Project, Runtime, Service, SettingFact, Tree};
+    use crate::project::{Origin, Platform, Project, Runtime, Service, SettingFact};
     use crate::span::Span;
 
     /// Every production runtime (not a development setup) that runs gunicorn, with its
@@ -116,51 +116,17 @@ pub(crate) mod runtime {
     }
 
     /// Where a runtime runs, for a label: the Kubernetes container's name, the compose
-    /// service's name, or the image's start command; with its description
-    /// (`container api of Deployment/api`). `None` for a systemd unit.
+    /// service's name, or the image's start command; with its description. `None` for a
+    /// systemd unit (the rules using it are about containers).
     pub(crate) fn runtime_place(
         project: &Project,
         runtime: &Runtime,
     ) -> Option<(usize, Span, String)> {
-        match runtime.platform {
-            Platform::Kubernetes {
-                file,
-                object,
-                container,
-            } => {
-                let Tree::Kubernetes(manifests) = &project.files().get(file)?.tree else {
-                    return None;
-                };
-                let object = manifests.objects.get(object)?;
-                let container = object.workload()?.pod_spec()?.containers.get(container)?;
-                let span = container.name.as_ref().map_or(container.span, |n| n.span);
-                let name = container
-                    .name
-                    .as_ref()
-                    .map_or_else(String::new, |n| format!("container {} of ", n.value));
-                Some((file, span, format!("{name}{}", object.display_name())))
-            }
-            Platform::Compose { file, service } => {
-                let Tree::Compose(compose) = &project.files().get(file)?.tree else {
-                    return None;
-                };
-                let entry = compose.services.get(service)?;
-                Some((
-                    file,
-                    entry.name.span,
-                    format!("compose service {}", entry.name.value),
-                ))
-            }
-            Platform::Image => {
-                let launch = runtime.launch.as_ref()?;
-                Some((
-                    launch.file,
-                    launch.invocation.server.span,
-                    "the image's start command".to_string(),
-                ))
-            }
-            _ => None,
+        if matches!(runtime.platform, Platform::Systemd { .. }) {
+            return None;
         }
+        let place = project.runtime_place(runtime)?;
+        Some((place.file, place.span, place.description))
     }
 
     /// A gunicorn bind address's host and port (`127.0.0.1:8000`, `[::1]:8000`,

@@ -44,14 +44,6 @@ pub(crate) fn kubernetes_container<'p>(
     Some((&parsed.source, object, container))
 }
 
-/// `container `api` of Deployment/api`.
-pub(crate) fn describe_container(object: &Object, container: &Container) -> String {
-    match &container.name {
-        Some(name) => format!("container `{}` of {}", name.value, object.display_name()),
-        None => format!("the container of {}", object.display_name()),
-    }
-}
-
 const MIB: u64 = 1024 * 1024;
 
 /// A memory size as Kubernetes writes it (`600Mi`, `2Gi`), rounded up to MiB.

@@ -7,9 +7,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::parse::python::Value;
 use crate::parse::python::settings::{SettingsClass, SettingsField, TypeExpr};
-use crate::project::{
-    EnvVar, Environment, Origin, Platform, Project, PythonFile, Runtime, Service, Tree,
-};
+use crate::project::{EnvVar, Environment, Platform, Project, PythonFile, Runtime, Service};
 use crate::source::SourceFile;
 use crate::span::Span;
 
@@ -230,76 +228,22 @@ pub(crate) struct RuntimeName {
 
 /// How a runtime is named in messages and where its label points.
 pub(crate) fn runtime_name(project: &Project, runtime: &Runtime) -> Option<RuntimeName> {
-    let at = |file: usize, span: Span| project.describe_origin(&Origin::file(file, span));
-    match runtime.platform {
-        Platform::Kubernetes {
-            file,
-            object,
-            container,
-        } => {
-            let Tree::Kubernetes(manifests) = &project.files().get(file)?.tree else {
-                return None;
-            };
-            let object = manifests.objects.get(object)?;
-            let container = object.workload()?.pod_spec()?.containers.get(container)?;
-            let span = container.name.as_ref().map_or(container.span, |n| n.span);
-            let name = container
-                .name
-                .as_ref()
-                .map_or_else(String::new, |n| format!("container `{}` of ", n.value));
-            Some(RuntimeName {
-                text: format!("{name}{} ({})", object.display_name(), at(file, span)),
-                file,
-                span,
-                what_fails: "the pod",
-            })
-        }
-        Platform::Compose { file, service } => {
-            let Tree::Compose(compose) = &project.files().get(file)?.tree else {
-                return None;
-            };
-            let entry = compose.services.get(service)?;
-            Some(RuntimeName {
-                text: format!(
-                    "compose service `{}` ({})",
-                    entry.name.value,
-                    at(file, entry.name.span)
-                ),
-                file,
-                span: entry.name.span,
-                what_fails: "the container",
-            })
-        }
-        Platform::Systemd { file } => {
-            let span = runtime
-                .launch
-                .as_ref()
-                .filter(|launch| launch.file == file)
-                .map_or(Span::empty(0), |launch| launch.invocation.span);
-            let name = project
-                .source(file)?
-                .path()
-                .file_name()?
-                .to_string_lossy()
-                .into_owned();
-            Some(RuntimeName {
-                text: format!("systemd unit `{name}` ({})", at(file, span)),
-                file,
-                span,
-                what_fails: "the unit",
-            })
-        }
-        Platform::Image => {
-            let launch = runtime.launch.as_ref()?;
-            let span = launch.invocation.span;
-            Some(RuntimeName {
-                text: format!("the image's start command ({})", at(launch.file, span)),
-                file: launch.file,
-                span,
-                what_fails: "the container",
-            })
-        }
-    }
+    let place = project.runtime_place(runtime)?;
+    let what_fails = match runtime.platform {
+        Platform::Kubernetes { .. } => "the pod",
+        Platform::Systemd { .. } => "the unit",
+        _ => "the container",
+    };
+    Some(RuntimeName {
+        text: format!(
+            "{} ({})",
+            place.description,
+            project.file_line(place.file, place.span)
+        ),
+        file: place.file,
+        span: place.span,
+        what_fails,
+    })
 }
 
 /// Whether a name is mentioned as a word in `text` (not as part of a longer name).
@@ -693,6 +637,7 @@ pub(crate) fn edit_distance(a: &str, b: &str, limit: usize) -> usize {
 mod tests {
     use super::*;
     use crate::parse::python::{SettingsModel, parse};
+    use crate::project::Origin;
 
     fn model(text: &str) -> SettingsModel {
         let parsed = parse(text);

@@ -4,7 +4,7 @@ use crate::engine::{Context, RuleCode, Violation};
 use crate::parse::command::Server;
 use crate::project::{Project, Runtime};
 
-use super::{describe_container, kubernetes_container, plural};
+use super::{kubernetes_container, plural};
 
 /// Async workers per CPU core beyond which more workers add no throughput.
 const WORKERS_PER_CORE: u64 = 2;
@@ -108,7 +108,9 @@ pub(crate) fn check(project: &Project, cx: &mut Context) {
                 continue;
             }
             let violation = TooManyWorkersForCpu {
-                container: describe_container(object, container),
+                container: project
+                    .runtime_place(runtime)
+                    .map_or_else(|| object.display_name(), |place| place.description),
                 workers: workers.value,
                 workers_origin: project.describe_origin(&workers.origin),
                 worker,

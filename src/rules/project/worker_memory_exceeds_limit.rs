@@ -3,7 +3,7 @@
 use crate::engine::{Context, RuleCode, Violation};
 use crate::project::{Fact, Origin, Project};
 
-use super::{describe_container, format_memory, kubernetes_container, plural};
+use super::{format_memory, kubernetes_container, plural};
 
 /// What one worker process is expected to need when the configuration does not say.
 pub(crate) const DEFAULT_WORKER_MEMORY: u64 = 150 * 1024 * 1024;
@@ -76,7 +76,9 @@ pub(crate) fn check(project: &Project, cx: &mut Context) {
                 continue;
             }
             let violation = WorkerMemoryExceedsLimit {
-                container: describe_container(object, container),
+                container: project
+                    .runtime_place(runtime)
+                    .map_or_else(|| object.display_name(), |place| place.description),
                 workers: workers.value,
                 workers_origin: project.describe_origin(&workers.origin),
                 per_worker: per_worker.value,
