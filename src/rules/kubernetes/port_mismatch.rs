@@ -1,5 +1,8 @@
 //! K8S015: see rules/kubernetes/K8S015-port-mismatch.md
 
+use std::collections::HashMap;
+use std::path::Path;
+
 use crate::engine::{Context, RuleCode, Violation};
 use crate::parse::command::{BindAddress, Invocation};
 use crate::parse::kubernetes::{Container, ContainerRole, Object, PortRef, ProbeKind, Service};
@@ -258,6 +261,7 @@ fn check_containers(
                 continue;
             };
             match (&port.value, target.resolved) {
+                (PortRef::Name(name), None) if is_placeholder(name) => {}
                 (PortRef::Name(name), None) => {
                     let message = format!(
                         "the {} port `{name}` of {} names no containerPort: the probe \
@@ -270,7 +274,10 @@ fn check_containers(
                     cx.report_in(file, PortMismatch { message, help }, port.span);
                 }
                 (_, Some(number)) => {
-                    let Some(server) = &entry.server else {
+                    // A port nothing declares may still be open (`containerPort` is
+                    // informational): only a server whose binds are known says which
+                    // ports are not.
+                    let Some(server) = entry.server.as_ref().filter(|s| !s.is_empty()) else {
                         continue;
                     };
                     let Ok(number) = u64::try_from(number) else {
@@ -331,6 +338,8 @@ fn check_service(
             continue;
         };
         match target {
+            // `${PORT}`, `{{ .Values.port }}`: filled in by a tool before applying.
+            PortRef::Name(name) if is_placeholder(&name) => {}
             PortRef::Name(name) => {
                 let found = containers.iter().any(|c| {
                     c.container
@@ -370,6 +379,13 @@ fn check_service(
                         None => return,
                     }
                 }
+                // Without a server whose binds are known, undeclared ports may be open.
+                if !containers
+                    .iter()
+                    .any(|c| c.server.as_ref().is_some_and(|s| !s.is_empty()))
+                {
+                    continue;
+                }
                 let Some(&(_, label_span, label_file)) = known.first() else {
                     continue;
                 };
@@ -393,7 +409,35 @@ fn check_service(
     }
 }
 
+/// Whether a port name is a placeholder a tool replaces before the manifest is applied.
+fn is_placeholder(name: &str) -> bool {
+    name.contains('$') || name.contains('{')
+}
+
+/// How far a Service is from a workload it selects: in the same file, the same
+/// directory, or elsewhere. A repository of independent examples reuses labels (`app:
+/// web`) across directories that are never applied together, so a Service is compared
+/// only with the nearest workloads it selects.
+fn distance(service_file: &SourceFile, workload_file: &SourceFile) -> u8 {
+    if service_file.path() == workload_file.path() {
+        0
+    } else if service_file.path().parent() == workload_file.path().parent() {
+        1
+    } else {
+        2
+    }
+}
+
 pub(crate) fn check(project: &Project, cx: &mut Context) {
+    struct Selected<'p> {
+        workload: usize,
+        service_file: &'p SourceFile,
+        object: &'p Object,
+        service: &'p Service,
+        distance: u8,
+    }
+    let mut workloads_seen = Vec::new();
+    let mut selected: Vec<Selected<'_>> = Vec::new();
     for (file_index, parsed) in project.files().iter().enumerate() {
         let Tree::Kubernetes(manifests) = &parsed.tree else {
             continue;
@@ -409,27 +453,64 @@ pub(crate) fn check(project: &Project, cx: &mut Context) {
             let containers =
                 listening_containers(project, file, file_index, object_index, &workload);
             check_containers(project, file, &workload, &containers, cx);
-            let Some(template) = &workload.workload.template else {
-                continue;
-            };
-            for (service_file, object, service) in project.services_selecting(&template.labels) {
-                let selects = service
-                    .selector
-                    .as_ref()
-                    .is_some_and(|s| s.selects(&template.labels));
-                if !selects || !same_namespace(object, workload.object) {
-                    continue;
+            if let Some(template) = &workload.workload.template {
+                for (service_file, service_object, service) in
+                    project.services_selecting(&template.labels)
+                {
+                    let selects = service
+                        .selector
+                        .as_ref()
+                        .is_some_and(|s| s.selects(&template.labels));
+                    if selects && same_namespace(service_object, workload.object) {
+                        selected.push(Selected {
+                            workload: workloads_seen.len(),
+                            service_file,
+                            object: service_object,
+                            service,
+                            distance: distance(service_file, file),
+                        });
+                    }
                 }
-                check_service(
-                    service_file,
-                    object,
-                    service,
-                    file,
-                    &workload,
-                    &containers,
-                    cx,
-                );
             }
+            workloads_seen.push((file, workload, containers));
         }
+    }
+    // The nearest distance at which each Service selects a workload.
+    let mut nearest: HashMap<(&Path, u32), u8> = HashMap::new();
+    for pair in &selected {
+        let key = (pair.service_file.path(), pair.object.span.start);
+        let entry = nearest.entry(key).or_insert(pair.distance);
+        *entry = (*entry).min(pair.distance);
+    }
+    // How many workloads each Service selects at its nearest distance: a Service far from
+    // several workloads of the same labels (examples in other directories) cannot be told
+    // which one it is applied with.
+    let mut at_nearest: HashMap<(&Path, u32), usize> = HashMap::new();
+    for pair in &selected {
+        let key = (pair.service_file.path(), pair.object.span.start);
+        if nearest.get(&key) == Some(&pair.distance) {
+            *at_nearest.entry(key).or_default() += 1;
+        }
+    }
+    for pair in &selected {
+        let key = (pair.service_file.path(), pair.object.span.start);
+        if nearest.get(&key).is_some_and(|&d| d < pair.distance) {
+            continue;
+        }
+        if pair.distance == 2 && at_nearest.get(&key).is_some_and(|&n| n > 1) {
+            continue;
+        }
+        let Some((file, workload, containers)) = workloads_seen.get(pair.workload) else {
+            continue;
+        };
+        check_service(
+            pair.service_file,
+            pair.object,
+            pair.service,
+            file,
+            workload,
+            containers,
+            cx,
+        );
     }
 }
