@@ -647,7 +647,7 @@ impl<'p> Linker<'p> {
                 let by_image = service
                     .image
                     .as_ref()
-                    .and_then(|image| self.draft_for_image(&image.value));
+                    .and_then(|image| self.draft_for_image(&image.value, file_index));
                 let draft = match by_name.or(by_build).or(by_image) {
                     Some(draft) => draft,
                     // A service built here from a Dockerfile not scanned, or running an
@@ -684,9 +684,9 @@ impl<'p> Linker<'p> {
     /// The draft an image name runs: a declared or inferred image name equal to it (or
     /// one containing the other when that is unique), else, in a repository with a
     /// single service, that service when the image is not infrastructure.
-    fn draft_for_image(&self, reference: &str) -> Option<usize> {
+    fn draft_for_image(&self, reference: &str, file: usize) -> Option<usize> {
         if reference.contains("${") || reference.contains("{{") {
-            return self.single_draft(reference);
+            return self.single_draft(reference, file);
         }
         let name = image_name(reference).to_ascii_lowercase();
         if name.is_empty() {
@@ -708,10 +708,10 @@ impl<'p> Linker<'p> {
         }
         let partial: Vec<usize> = (0..self.drafts.len())
             .filter(|&i| {
-                self.drafts[i].image_names.iter().any(|known| {
-                    let known = known.to_ascii_lowercase();
-                    known.len() >= 3 && (name.contains(&known) || known.contains(&name))
-                })
+                self.drafts[i]
+                    .image_names
+                    .iter()
+                    .any(|known| names_overlap(&known.to_ascii_lowercase(), &name))
             })
             .collect();
         if let [only] = partial.as_slice() {
@@ -720,11 +720,26 @@ impl<'p> Linker<'p> {
         if !partial.is_empty() {
             return None;
         }
-        self.single_draft(reference)
+        self.single_draft(reference, file)
     }
 
-    fn single_draft(&self, reference: &str) -> Option<usize> {
-        (self.drafts.len() == 1 && !is_infrastructure_image(reference)).then_some(0)
+    /// The only service, for an image that names none, when the file running it is near
+    /// that service's code: under its root or the directory above it (`backend/` and
+    /// `k8s/` side by side). A repository of unrelated examples with one Dockerfile does
+    /// not make every example run it.
+    fn single_draft(&self, reference: &str, file: usize) -> Option<usize> {
+        if self.drafts.len() != 1 || is_infrastructure_image(reference) {
+            return None;
+        }
+        let near = match &self.drafts[0].service.root {
+            Some(root) => {
+                let root = normalize(root);
+                let scope = root.parent().unwrap_or(Path::new(""));
+                normalize(self.project.files[file].source.path()).starts_with(scope)
+            }
+            None => true,
+        };
+        near.then_some(0)
     }
 
     /// Links the main containers of long-running workloads.
@@ -762,7 +777,7 @@ impl<'p> Linker<'p> {
                         if is_infrastructure_image(&image.value) {
                             return None;
                         }
-                        self.draft_for_image(&image.value)
+                        self.draft_for_image(&image.value, file_index)
                     };
                     let draft = match declared.or_else(by_image) {
                         Some(draft) => draft,
@@ -1455,6 +1470,24 @@ fn command_value_word(value: &crate::parse::command::Value) -> gunicorn::Word {
     }
 }
 
+/// Whether one name's words (split at `-`, `_`, `.`) run inside the other's:
+/// `orders` and `orders-api`, `orders-service` and `orders`; not `app` and `whatsapp-bot`.
+fn names_overlap(a: &str, b: &str) -> bool {
+    let words = |name: &str| -> Vec<String> {
+        name.split(['-', '_', '.'])
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let (a, b) = (words(a), words(b));
+    let contains = |long: &[String], short: &[String]| {
+        !short.is_empty()
+            && short.iter().map(String::len).sum::<usize>() >= 3
+            && long.windows(short.len()).any(|window| window == short)
+    };
+    contains(&a, &b) || contains(&b, &a)
+}
+
 /// Whether `Kind/name` (or a bare `name`) names `object`.
 fn names_workload(written: &str, object: &Object) -> bool {
     let Some(name) = &object.name else {
@@ -1530,6 +1563,16 @@ mod tests {
             Some("api".to_string())
         );
         assert_eq!(directory_name(Path::new("services/..")), None);
+    }
+
+    #[test]
+    fn image_names_overlap_by_whole_words() {
+        assert!(names_overlap("orders", "orders-api"));
+        assert!(names_overlap("orders-service", "orders"));
+        assert!(names_overlap("payments_worker", "acme-payments-worker"));
+        assert!(!names_overlap("app", "whatsapp-bot"));
+        assert!(!names_overlap("api", "apigateway"));
+        assert!(!names_overlap("ab", "ab-cd"));
     }
 
     #[test]

@@ -325,3 +325,27 @@ fn syntax_errors_of_late_parsed_modules_are_reported() {
     // The parser stops at the end of the file, after the unclosed parenthesis.
     assert_eq!(syntax, [("app/prod.py".to_string(), 5)]);
 }
+
+#[test]
+fn the_single_service_fallback_links_only_nearby_containers() {
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: demo\nspec:\n  template:\n    spec:\n      containers:\n        - name: demo\n          image: example.com/team/some-demo:1\n";
+    let project = project(&[
+        (
+            "examples/shop/app/Dockerfile",
+            "FROM python:3.12\nCMD [\"uvicorn\", \"main:app\"]\n",
+        ),
+        ("examples/shop/app/requirements.txt", ""),
+        ("examples/shop/k8s/deployment.yaml", deployment),
+        ("examples/other/deployment.yaml", deployment),
+    ]);
+    let service = &project.services()[0];
+    let linked: Vec<String> = service
+        .runtimes
+        .iter()
+        .filter_map(|r| match r.platform {
+            Platform::Kubernetes { file, .. } => Some(path_of(&project, file)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(linked, ["examples/shop/k8s/deployment.yaml"]);
+}
