@@ -202,11 +202,25 @@ pub(crate) mod runtime {
         if places.is_empty() {
             return "a container".to_string();
         }
-        places
+        // The same workload in several kustomize overlays reads the same: name it once,
+        // and say how many more places there are past three.
+        let mut names: Vec<&str> = Vec::new();
+        for (_, _, text) in places {
+            if !names.contains(&text.as_str()) {
+                names.push(text);
+            }
+        }
+        const SHOWN: usize = 3;
+        let mut text = names
             .iter()
-            .map(|(_, _, text)| text.as_str())
+            .take(SHOWN)
+            .copied()
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", ");
+        if names.len() > SHOWN {
+            text.push_str(&format!(" and {} more", names.len() - SHOWN));
+        }
+        text
     }
 
     /// Remembers the (file, span) pairs already reported, so a setting several runtimes
