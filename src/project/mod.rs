@@ -169,6 +169,9 @@ pub struct Project {
     services: std::sync::OnceLock<Vec<Service>>,
     /// The deepest directory holding every file, for naming files in messages.
     display_base: std::sync::OnceLock<PathBuf>,
+    /// Index in `files` by normalized path, in path order (the files under a directory
+    /// are one range), built on first use.
+    sorted_paths: std::sync::OnceLock<std::collections::BTreeMap<PathBuf, usize>>,
 }
 
 /// Files whose presence says "a build context starts here".
@@ -207,7 +210,25 @@ impl Project {
             facts: crate::config::Facts::default(),
             services: std::sync::OnceLock::new(),
             display_base: std::sync::OnceLock::new(),
+            sorted_paths: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The indices in [`Project::files`] of the parsed files under `dir`, in path order
+    /// (a range lookup, so rules asking it per service stay linear).
+    pub fn files_under(&self, dir: &Path) -> Vec<usize> {
+        let sorted = self.sorted_paths.get_or_init(|| {
+            self.by_path
+                .iter()
+                .map(|(path, &index)| (path.clone(), index))
+                .collect()
+        });
+        let dir = normalize(dir);
+        sorted
+            .range(dir.clone()..)
+            .take_while(|(path, _)| path.starts_with(&dir))
+            .map(|(_, &index)| index)
+            .collect()
     }
 
     /// The same project, with the configuration's facts (declared services, database

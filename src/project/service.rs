@@ -15,6 +15,7 @@
 //! A runtime's facts (workers per process, the resolved gunicorn configuration, the
 //! environment) are built from the files that reach it, each with its origin.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::config;
@@ -498,6 +499,11 @@ struct Draft {
 
 struct Linker<'p> {
     project: &'p Project,
+    /// Kubernetes objects by `metadata.name`, with their files (for `envFrom` and
+    /// `configMapKeyRef` lookups without a scan per reference).
+    objects_by_name: HashMap<&'p str, Vec<(usize, &'p Object)>>,
+    /// The gunicorn configuration files, by file name.
+    gunicorn_configs: HashMap<String, Vec<usize>>,
     drafts: Vec<Draft>,
     /// Dockerfiles already owned by a service.
     claimed_dockerfiles: Vec<usize>,
@@ -509,8 +515,36 @@ struct Linker<'p> {
 
 impl<'p> Linker<'p> {
     fn new(project: &'p Project) -> Self {
+        let mut objects_by_name: HashMap<&'p str, Vec<(usize, &'p Object)>> = HashMap::new();
+        let mut gunicorn_configs: HashMap<String, Vec<usize>> = HashMap::new();
+        for (index, file) in project.files.iter().enumerate() {
+            match &file.tree {
+                Tree::Kubernetes(manifests) => {
+                    for object in &manifests.objects {
+                        if let Some(name) = &object.name {
+                            objects_by_name
+                                .entry(name.value.as_str())
+                                .or_default()
+                                .push((index, object));
+                        }
+                    }
+                }
+                Tree::Python(python) if python.role == PythonRole::GunicornConfig => {
+                    let name = file
+                        .source
+                        .path()
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    gunicorn_configs.entry(name).or_default().push(index);
+                }
+                _ => {}
+            }
+        }
         Linker {
             project,
+            objects_by_name,
+            gunicorn_configs,
             drafts: Vec::new(),
             claimed_dockerfiles: Vec::new(),
             claimed_compose: Vec::new(),
@@ -1051,22 +1085,18 @@ impl<'p> Linker<'p> {
 
     /// Objects called `name` in the workload's namespace, with their files.
     fn objects_named(&self, workload: &Object, name: &str) -> Vec<(usize, &'p Object)> {
-        let mut found = Vec::new();
-        for (index, file) in self.project.files.iter().enumerate() {
-            let Tree::Kubernetes(manifests) = &file.tree else {
-                continue;
-            };
-            for object in &manifests.objects {
-                let same_namespace = match (&object.namespace, &workload.namespace) {
+        self.objects_by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .filter(
+                |(_, object)| match (&object.namespace, &workload.namespace) {
                     (Some(a), Some(b)) => a.value == b.value,
                     _ => true,
-                };
-                if same_namespace && object.name.as_ref().is_some_and(|n| n.value == name) {
-                    found.push((index, object));
-                }
-            }
-        }
-        found
+                },
+            )
+            .copied()
+            .collect()
     }
 
     /// The value of a `configMapKeyRef`, with where it is written.
@@ -1255,11 +1285,21 @@ impl<'p> Linker<'p> {
             Some(value) => (value.effective()?.to_string(), true),
             None => ("gunicorn.conf.py".to_string(), false),
         };
-        let configs: Vec<usize> = (0..self.project.files.len())
-            .filter(|&i| {
-                matches!(&self.project.files[i].tree, Tree::Python(file) if file.role == PythonRole::GunicornConfig)
-            })
-            .collect();
+        let file_name = wanted.rsplit('/').next().unwrap_or(&wanted);
+        let mut configs: Vec<usize> = if wanted.starts_with("python:") {
+            self.gunicorn_configs.values().flatten().copied().collect()
+        } else {
+            self.gunicorn_configs
+                .get(file_name)
+                .cloned()
+                .unwrap_or_default()
+        };
+        // Under the service root only (a range lookup, not a scan per runtime).
+        if let Some(root) = root {
+            let mut under = self.project.files_under(root);
+            under.sort_unstable();
+            configs.retain(|index| under.binary_search(index).is_ok());
+        }
         if let Some(module) = wanted.strip_prefix("python:") {
             let hits: Vec<usize> = configs
                 .iter()
@@ -1273,18 +1313,12 @@ impl<'p> Linker<'p> {
             .filter(|part| !part.is_empty() && *part != ".")
             .collect();
         relative.last()?;
-        let under_root = |i: &usize| {
-            root.is_none_or(|root| {
-                normalize(self.project.files[*i].source.path()).starts_with(normalize(root))
-            })
-        };
         // The longest suffix of the written path that matches, under the root.
         for start in 0..relative.len() {
             let suffix = &relative[start..];
             let hits: Vec<usize> = configs
                 .iter()
                 .copied()
-                .filter(under_root)
                 .filter(|&i| ends_with(self.project.files[i].source.path(), suffix))
                 .collect();
             if !hits.is_empty() {
@@ -1323,18 +1357,24 @@ impl<'p> Linker<'p> {
         let module_files = self.project.python_module_file_indices();
         let python = self.project.python();
         let count = self.drafts.len();
+        // Modules by normalized path: those under a root are one range of the map.
+        let by_path: std::collections::BTreeMap<PathBuf, usize> = module_files
+            .iter()
+            .enumerate()
+            .map(|(module, &file)| (normalize(self.project.files[file].source.path()), module))
+            .collect();
         for draft in &mut self.drafts {
-            let root = draft.service.root.as_deref().map(normalize);
-            let in_service = |file: usize| match &root {
-                Some(root) => normalize(self.project.files[file].source.path()).starts_with(root),
-                None => count == 1,
+            let mut modules: Vec<usize> = match draft.service.root.as_deref().map(normalize) {
+                Some(root) => by_path
+                    .range(root.clone()..)
+                    .take_while(|(path, _)| path.starts_with(&root))
+                    .map(|(_, &module)| module)
+                    .collect(),
+                None if count == 1 => (0..module_files.len()).collect(),
+                None => Vec::new(),
             };
-            draft.service.modules = module_files
-                .iter()
-                .enumerate()
-                .filter(|(_, file)| in_service(**file))
-                .map(|(module, _)| module)
-                .collect();
+            modules.sort_unstable();
+            draft.service.modules = modules;
             let modules = &draft.service.modules;
             draft.service.settings_classes = match &draft.declared_settings {
                 Some(target) => {

@@ -3,11 +3,11 @@
 //! runtime's environment, how a runtime is named in messages, and which values pydantic
 //! accepts for a field of a simple type.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 
 use crate::parse::python::Value;
 use crate::parse::python::settings::{SettingsClass, SettingsField, TypeExpr};
-use crate::project::{EnvVar, Environment, Platform, Project, PythonFile, Runtime, Service};
+use crate::project::{EnvVar, Environment, Platform, Project, PythonFile, Runtime, Service, Tree};
 use crate::source::SourceFile;
 use crate::span::Span;
 
@@ -82,22 +82,23 @@ pub(crate) fn service_python_files<'p>(
     project: &'p Project,
     service: &Service,
 ) -> Vec<(&'p SourceFile, &'p PythonFile)> {
-    let root = service.root.as_deref().map(plain);
-    project
-        .python_files()
-        .filter(|(source, _)| !is_test_path(source.path()))
-        .filter(|(source, _)| {
-            root.as_ref()
-                .is_none_or(|root| plain(source.path()).starts_with(root))
-        })
-        .collect()
-}
-
-/// `path` without `.` components.
-fn plain(path: &Path) -> PathBuf {
-    path.components()
-        .filter(|c| !matches!(c, Component::CurDir))
-        .collect()
+    let python = |index: usize| {
+        let parsed = project.files().get(index)?;
+        match &parsed.tree {
+            Tree::Python(file) if !is_test_path(parsed.source.path()) => {
+                Some((&parsed.source, file.as_ref()))
+            }
+            _ => None,
+        }
+    };
+    match service.root.as_deref() {
+        Some(root) => project
+            .files_under(root)
+            .into_iter()
+            .filter_map(python)
+            .collect(),
+        None => (0..project.files().len()).filter_map(python).collect(),
+    }
 }
 
 /// Whether pydantic may take values for this class from somewhere other than the
