@@ -104,6 +104,24 @@ impl<'a> Context<'a> {
         self.options.map(|o| o.get(code)).unwrap_or_default()
     }
 
+    /// A context for a per-file check that a project rule runs on `file`, with this
+    /// context's options; give its diagnostics back with [`Context::absorb`].
+    pub fn for_file_of<'b>(&self, file: &'b SourceFile) -> Context<'b>
+    where
+        'a: 'b,
+    {
+        Context {
+            file: Some(file),
+            options: self.options,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Takes over the diagnostics of a context made by [`Context::for_file_of`].
+    pub fn absorb(&mut self, other: Context<'_>) {
+        self.diagnostics.extend(other.diagnostics);
+    }
+
     /// The file the per-file rules are looking at.
     pub fn file(&self) -> Option<&'a SourceFile> {
         self.file

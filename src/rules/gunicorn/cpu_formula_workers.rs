@@ -2,7 +2,7 @@
 
 use crate::engine::{Context, RuleCode, Violation};
 use crate::parse::python::Value;
-use crate::project::PythonFile;
+use crate::project::{Project, PythonFile};
 
 use super::config_of;
 
@@ -55,7 +55,12 @@ fn is_async_worker(class: &Value) -> Option<bool> {
     )
 }
 
-pub(crate) fn check(file: &PythonFile, cx: &mut Context) {
+/// The check over every configuration file whose value is the one in effect.
+pub(crate) fn check_project(project: &Project, cx: &mut Context) {
+    super::unless_set_elsewhere(project, cx, &["workers"], check);
+}
+
+fn check(file: &PythonFile, cx: &mut Context) {
     let Some(config) = config_of(file) else {
         return;
     };

@@ -1,7 +1,7 @@
 //! GU009: see rules/gunicorn/GU009-graceful-timeout-short.md
 
 use crate::engine::{Context, RuleCode, Violation};
-use crate::project::PythonFile;
+use crate::project::{Project, PythonFile};
 
 use super::config_of;
 
@@ -33,7 +33,12 @@ impl Violation for GracefulTimeoutShort {
     }
 }
 
-pub(crate) fn check(file: &PythonFile, cx: &mut Context) {
+/// The check over every configuration file whose value is the one in effect.
+pub(crate) fn check_project(project: &Project, cx: &mut Context) {
+    super::unless_set_elsewhere(project, cx, &["graceful_timeout"], check);
+}
+
+fn check(file: &PythonFile, cx: &mut Context) {
     let Some(config) = config_of(file) else {
         return;
     };

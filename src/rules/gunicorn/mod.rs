@@ -12,8 +12,9 @@ pub mod sync_worker_for_asgi;
 pub mod unknown_setting;
 pub mod worker_heartbeat_on_disk;
 
-use crate::parse::python::gunicorn::GunicornConfig;
-use crate::project::{PythonFile, PythonRole};
+use crate::engine::Context;
+use crate::parse::python::gunicorn::{self, GunicornConfig};
+use crate::project::{Project, PythonFile, PythonRole, Tree};
 
 /// The settings a gunicorn config file sets on its own (defaults for the rest); `None` for
 /// files that are not gunicorn configs or were not parsed.
@@ -25,6 +26,57 @@ pub(crate) fn config_of(file: &PythonFile) -> Option<GunicornConfig> {
     let mut config = GunicornConfig::new();
     config.apply_config_file(module);
     Some(config)
+}
+
+/// Runs a check of a gunicorn configuration file's own settings over every configuration
+/// of the project, except those a runtime reads with one of `names` set some other way
+/// (a command-line flag, `GUNICORN_CMD_ARGS`, an environment variable replacing the
+/// file's `os.getenv` default): there the file's value is not the one in effect.
+pub(crate) fn unless_set_elsewhere(
+    project: &Project,
+    cx: &mut Context,
+    names: &[&str],
+    check: fn(&PythonFile, &mut Context),
+) {
+    for (index, parsed) in project.files().iter().enumerate() {
+        let Tree::Python(file) = &parsed.tree else {
+            continue;
+        };
+        if file.role != PythonRole::GunicornConfig || set_elsewhere(project, index, names) {
+            continue;
+        }
+        let mut file_cx = cx.for_file_of(&parsed.source);
+        check(file, &mut file_cx);
+        cx.absorb(file_cx);
+    }
+}
+
+/// Whether a production runtime reading configuration file `file` gets one of `names`
+/// from somewhere other than that file.
+fn set_elsewhere(project: &Project, file: usize, names: &[&str]) -> bool {
+    project
+        .services()
+        .iter()
+        .flat_map(|service| &service.runtimes)
+        .filter(|runtime| !runtime.development && runtime.gunicorn_file == Some(file))
+        .any(|runtime| {
+            names.iter().any(|name| {
+                let from_flags = runtime
+                    .gunicorn
+                    .as_ref()
+                    .and_then(|config| config.get(name))
+                    .is_some_and(|setting| {
+                        matches!(
+                            setting.origin,
+                            gunicorn::Origin::CommandLine | gunicorn::Origin::EnvArgs
+                        )
+                    });
+                let from_env = runtime
+                    .gunicorn_setting(name)
+                    .is_some_and(|fact| fact.from_env.is_some());
+                from_flags || from_env
+            })
+        })
 }
 
 /// A boolean setting's value as gunicorn's validator reads it: `True`/`False`, or the

@@ -1,7 +1,7 @@
 //! GU004: see rules/gunicorn/GU004-no-worker-recycling.md
 
 use crate::engine::{Context, RuleCode, Violation};
-use crate::project::PythonFile;
+use crate::project::{Project, PythonFile};
 
 use super::config_of;
 
@@ -34,7 +34,12 @@ impl Violation for NoWorkerRecycling {
     }
 }
 
-pub(crate) fn check(file: &PythonFile, cx: &mut Context) {
+/// The check over every configuration file whose value is the one in effect.
+pub(crate) fn check_project(project: &Project, cx: &mut Context) {
+    super::unless_set_elsewhere(project, cx, &["max_requests"], check);
+}
+
+fn check(file: &PythonFile, cx: &mut Context) {
     let Some(config) = config_of(file) else {
         return;
     };

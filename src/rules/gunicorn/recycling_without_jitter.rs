@@ -1,7 +1,7 @@
 //! GU005: see rules/gunicorn/GU005-recycling-without-jitter.md
 
 use crate::engine::{Context, RuleCode, Violation};
-use crate::project::PythonFile;
+use crate::project::{Project, PythonFile};
 
 use super::config_of;
 
@@ -29,7 +29,12 @@ impl Violation for RecyclingWithoutJitter {
     }
 }
 
-pub(crate) fn check(file: &PythonFile, cx: &mut Context) {
+/// The check over every configuration file whose value is the one in effect.
+pub(crate) fn check_project(project: &Project, cx: &mut Context) {
+    super::unless_set_elsewhere(project, cx, &["max_requests", "max_requests_jitter"], check);
+}
+
+fn check(file: &PythonFile, cx: &mut Context) {
     let Some(config) = config_of(file) else {
         return;
     };
