@@ -4,7 +4,7 @@
 //! every output.
 
 use crate::engine::{Context, RuleCode, Violation};
-use crate::parse::compose::ComposeFile;
+use crate::parse::compose::{ComposeFile, is_dev_compose_file};
 use crate::rules::secrets::{has_url_password, is_literal_secret_value, is_secret_name};
 
 /// A credential written in plain text in a service's `environment`.
@@ -43,6 +43,16 @@ impl Violation for SecretLiteralInCompose {
 
 pub(crate) fn check(compose: &ComposeFile, cx: &mut Context) {
     let file = cx.file();
+    // Local credentials of a development setup (`docker-compose.dev.yml`,
+    // `compose.override.yaml`, a dev container) never reach production.
+    if file.is_some_and(|f| {
+        is_dev_compose_file(f.path())
+            || f.path()
+                .components()
+                .any(|c| c.as_os_str() == ".devcontainer")
+    }) {
+        return;
+    }
     for service in &compose.services {
         for entry in &service.environment {
             let Some(value) = &entry.value else {
