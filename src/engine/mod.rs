@@ -193,6 +193,23 @@ impl Report<'_> {
         self
     }
 
+    /// Adds a label where a fact of the project model is written; a fact from a
+    /// documented default or the configuration has no place to point at and adds none.
+    pub fn label_origin(
+        self,
+        project: &crate::project::Project,
+        origin: &crate::project::Origin,
+        message: impl Into<String>,
+    ) -> Self {
+        match origin
+            .location()
+            .and_then(|(file, span)| Some((project.source(file)?, span)))
+        {
+            Some((file, span)) => self.label(file, span, message),
+            None => self,
+        }
+    }
+
     /// Marks `span` of `file` as a secret: its text is masked in every output format
     /// (source snippets included) and never appears in messages.
     pub fn redact(mut self, file: &SourceFile, span: Span) -> Self {

@@ -117,17 +117,11 @@ pub(crate) fn check(project: &Project, cx: &mut Context) {
                 cpu: cpu.raw.value.clone(),
                 millicores,
             };
-            let mut report = cx.report_in(source, violation, cpu.raw.span);
-            if let Some((file, span)) = workers.origin.location()
-                && let Some(workers_file) = project.source(file)
-            {
-                report = report.label(
-                    workers_file,
-                    span,
-                    format!("{} per pod", plural(workers.value, "worker")),
-                );
-            }
-            drop(report);
+            cx.report_in(source, violation, cpu.raw.span).label_origin(
+                project,
+                &workers.origin,
+                format!("{} per pod", plural(workers.value, "worker")),
+            );
         }
     }
 }

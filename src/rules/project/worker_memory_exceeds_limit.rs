@@ -86,17 +86,12 @@ pub(crate) fn check(project: &Project, cx: &mut Context) {
                 needed,
                 limit: memory.raw.value.clone(),
             };
-            let mut report = cx.report_in(source, violation, memory.raw.span);
-            if let Some((file, span)) = workers.origin.location()
-                && let Some(workers_file) = project.source(file)
-            {
-                report = report.label(
-                    workers_file,
-                    span,
+            cx.report_in(source, violation, memory.raw.span)
+                .label_origin(
+                    project,
+                    &workers.origin,
                     format!("{} per pod", plural(workers.value, "worker")),
                 );
-            }
-            drop(report);
         }
     }
 }
