@@ -140,13 +140,6 @@ impl Service {
     pub fn is_containerised(&self) -> bool {
         self.dockerfile.is_some() || self.runtimes.iter().any(|r| r.platform.is_containerised())
     }
-
-    /// Whether a Kubernetes container or compose service runs it.
-    pub fn is_orchestrated(&self) -> bool {
-        self.runtimes
-            .iter()
-            .any(|r| !matches!(r.platform, Platform::Image))
-    }
 }
 
 /// A value of a resolved gunicorn setting, with its origin (the config file, the command
