@@ -314,7 +314,7 @@ impl Project {
         if let Some(labels) = labels {
             for (_, service_object, service) in self.services_selecting(labels) {
                 if service.selector.as_ref().is_some_and(|s| s.selects(labels))
-                    && namespaces_agree(
+                    && super::namespaces_agree(
                         service_object.namespace.as_ref().map(|n| n.value.as_str()),
                         namespace.as_deref(),
                     )
@@ -453,7 +453,7 @@ impl Project {
                 };
                 let name = object.name.as_ref().map(|n| n.value.as_str());
                 if names.is_some_and(|names| !names.iter().any(|n| Some(n.as_str()) == name))
-                    || !namespaces_agree(
+                    || !super::namespaces_agree(
                         object.namespace.as_ref().map(|n| n.value.as_str()),
                         namespace,
                     )
@@ -585,24 +585,7 @@ impl Project {
 
     /// The Secret or ConfigMap a Kubernetes runtime reads a database URL variable from.
     fn url_reference(&self, runtime: &Runtime) -> Option<String> {
-        let Platform::Kubernetes {
-            file,
-            object,
-            container,
-        } = runtime.platform
-        else {
-            return None;
-        };
-        let Tree::Kubernetes(manifests) = &self.files.get(file)?.tree else {
-            return None;
-        };
-        let container = manifests
-            .objects
-            .get(object)?
-            .workload()?
-            .pod_spec()?
-            .containers
-            .get(container)?;
+        let (_, _, container) = self.kubernetes_container(runtime)?;
         container.env.iter().find_map(|var| {
             if !is_database_url_name(&var.name.value) {
                 return None;
@@ -676,7 +659,7 @@ impl Project {
                         .next()
                 {
                     let max = hpa.max_replicas.as_ref()?;
-                    let index = self.file_index(hpa_file.path())?;
+                    let index = self.index_of(hpa_file.path())?;
                     return Some(Fact::at(max.value, index, max.span));
                 }
                 if workload.kind == WorkloadKind::DaemonSet {
@@ -702,23 +685,10 @@ impl Project {
             }
         }
     }
-
-    /// The index of the parsed file at `path`.
-    fn file_index(&self, path: &std::path::Path) -> Option<usize> {
-        self.by_path.get(&super::normalize(path)).copied()
-    }
 }
 
 fn config_origin(key: &str) -> Origin {
     Origin::Config(key.to_string())
-}
-
-/// Two namespaces agree unless both are written and differ.
-fn namespaces_agree(a: Option<&str>, b: Option<&str>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => a == b,
-        _ => true,
-    }
 }
 
 /// Whether an image runs PostgreSQL (`postgres:16`, `bitnami/postgresql`, `postgis/postgis`).

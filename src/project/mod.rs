@@ -396,9 +396,12 @@ impl Project {
 
     /// The parsed file at `path`, if it was read.
     pub fn file(&self, path: &Path) -> Option<&ParsedFile> {
-        self.by_path
-            .get(&normalize(path))
-            .and_then(|&index| self.files.get(index))
+        self.index_of(path).and_then(|index| self.files.get(index))
+    }
+
+    /// The index in [`Project::files`] of the parsed file at `path`.
+    pub fn index_of(&self, path: &Path) -> Option<usize> {
+        self.by_path.get(&normalize(path)).copied()
     }
 
     /// Whether the walk saw a file at `path` (read or not).
@@ -577,6 +580,15 @@ fn parse_project_importers(files: &mut [ParsedFile]) {
         if !changed {
             break;
         }
+    }
+}
+
+/// Whether two Kubernetes namespaces can be the same: unless both are written and differ
+/// (a manifest without one is applied to whichever namespace it is given).
+fn namespaces_agree(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
     }
 }
 

@@ -301,19 +301,34 @@ pub struct RuntimePlace {
 }
 
 impl Project {
+    /// The manifest file, workload object and container a Kubernetes runtime runs in
+    /// (`None` for other platforms).
+    pub fn kubernetes_container(
+        &self,
+        runtime: &Runtime,
+    ) -> Option<(&crate::source::SourceFile, &Object, &Container)> {
+        let Platform::Kubernetes {
+            file,
+            object,
+            container,
+        } = runtime.platform
+        else {
+            return None;
+        };
+        let parsed = self.files.get(file)?;
+        let Tree::Kubernetes(manifests) = &parsed.tree else {
+            return None;
+        };
+        let object = manifests.objects.get(object)?;
+        let container = object.workload()?.pod_spec()?.containers.get(container)?;
+        Some((&parsed.source, object, container))
+    }
+
     /// Where `runtime` runs, named for messages, with the span a label should point at.
     pub fn runtime_place(&self, runtime: &Runtime) -> Option<RuntimePlace> {
         match runtime.platform {
-            Platform::Kubernetes {
-                file,
-                object,
-                container,
-            } => {
-                let Tree::Kubernetes(manifests) = &self.files.get(file)?.tree else {
-                    return None;
-                };
-                let object = manifests.objects.get(object)?;
-                let container = object.workload()?.pod_spec()?.containers.get(container)?;
+            Platform::Kubernetes { file, .. } => {
+                let (_, object, container) = self.kubernetes_container(runtime)?;
                 let span = container.name.as_ref().map_or(container.span, |n| n.span);
                 let name = container
                     .name
@@ -569,24 +584,20 @@ impl<'p> Linker<'p> {
         &mut self.drafts[last]
     }
 
-    fn file_index(&self, path: &Path) -> Option<usize> {
-        self.project.by_path.get(&normalize(path)).copied()
-    }
-
     fn declare(&mut self, entry: &config::Service) {
         let dockerfile = entry
             .dockerfile
             .as_deref()
-            .and_then(|path| self.file_index(path))
+            .and_then(|path| self.project.index_of(path))
             .filter(|&index| matches!(self.project.files[index].tree, Tree::Dockerfile(_)));
         let gunicorn = entry
             .gunicorn_config
             .as_deref()
-            .and_then(|path| self.file_index(path));
+            .and_then(|path| self.project.index_of(path));
         let unit = entry
             .systemd_unit
             .as_deref()
-            .and_then(|path| self.file_index(path));
+            .and_then(|path| self.project.index_of(path));
         let root = dockerfile.map(|index| self.context_of(index));
         if let Some(index) = dockerfile {
             self.claimed_dockerfiles.push(index);
@@ -1082,12 +1093,12 @@ impl<'p> Linker<'p> {
             .get(name)
             .into_iter()
             .flatten()
-            .filter(
-                |(_, object)| match (&object.namespace, &workload.namespace) {
-                    (Some(a), Some(b)) => a.value == b.value,
-                    _ => true,
-                },
-            )
+            .filter(|(_, object)| {
+                super::namespaces_agree(
+                    object.namespace.as_ref().map(|n| n.value.as_str()),
+                    workload.namespace.as_ref().map(|n| n.value.as_str()),
+                )
+            })
             .copied()
             .collect()
     }

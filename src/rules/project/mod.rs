@@ -9,10 +9,6 @@ pub mod too_many_workers_for_cpu;
 pub mod unknown_setting_env;
 pub mod worker_memory_exceeds_limit;
 
-use crate::parse::kubernetes::{Container, Object};
-use crate::project::{Platform, Project, Runtime, Tree};
-use crate::source::SourceFile;
-
 /// `n thing` or `n things`.
 pub(crate) fn plural(count: i64, thing: &str) -> String {
     if count == 1 {
@@ -20,28 +16,6 @@ pub(crate) fn plural(count: i64, thing: &str) -> String {
     } else {
         format!("{count} {thing}s")
     }
-}
-
-/// The manifest, workload and container a Kubernetes runtime runs in.
-pub(crate) fn kubernetes_container<'p>(
-    project: &'p Project,
-    runtime: &Runtime,
-) -> Option<(&'p SourceFile, &'p Object, &'p Container)> {
-    let Platform::Kubernetes {
-        file,
-        object,
-        container,
-    } = runtime.platform
-    else {
-        return None;
-    };
-    let parsed = project.files().get(file)?;
-    let Tree::Kubernetes(manifests) = &parsed.tree else {
-        return None;
-    };
-    let object = manifests.objects.get(object)?;
-    let container = object.workload()?.pod_spec()?.containers.get(container)?;
-    Some((&parsed.source, object, container))
 }
 
 const MIB: u64 = 1024 * 1024;

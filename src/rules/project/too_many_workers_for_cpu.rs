@@ -4,7 +4,7 @@ use crate::engine::{Context, RuleCode, Violation};
 use crate::parse::command::Server;
 use crate::project::{Project, Runtime};
 
-use super::{kubernetes_container, plural};
+use super::plural;
 
 /// Async workers per CPU core beyond which more workers add no throughput.
 const WORKERS_PER_CORE: u64 = 2;
@@ -87,7 +87,7 @@ fn async_worker(runtime: &Runtime) -> Option<String> {
 pub(crate) fn check(project: &Project, cx: &mut Context) {
     for service in project.services() {
         for runtime in service.runtimes.iter().filter(|r| !r.development) {
-            let Some((source, object, container)) = kubernetes_container(project, runtime) else {
+            let Some((source, object, container)) = project.kubernetes_container(runtime) else {
                 continue;
             };
             let Some(cpu) = &container.resources.limits.cpu else {

@@ -3,7 +3,7 @@
 use crate::engine::{Context, RuleCode, Violation};
 use crate::project::{Fact, Origin, Project};
 
-use super::{format_memory, kubernetes_container, plural};
+use super::{format_memory, plural};
 
 /// What one worker process is expected to need when the configuration does not say.
 pub(crate) const DEFAULT_WORKER_MEMORY: u64 = 150 * 1024 * 1024;
@@ -57,7 +57,7 @@ pub(crate) fn check(project: &Project, cx: &mut Context) {
     };
     for service in project.services() {
         for runtime in service.runtimes.iter().filter(|r| !r.development) {
-            let Some((source, object, container)) = kubernetes_container(project, runtime) else {
+            let Some((source, object, container)) = project.kubernetes_container(runtime) else {
                 continue;
             };
             let Some(memory) = &container.resources.limits.memory else {
