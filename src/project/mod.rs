@@ -585,7 +585,7 @@ fn parse_project_importers(files: &mut [ParsedFile]) {
 
 /// Whether two Kubernetes namespaces can be the same: unless both are written and differ
 /// (a manifest without one is applied to whichever namespace it is given).
-fn namespaces_agree(a: Option<&str>, b: Option<&str>) -> bool {
+pub fn namespaces_agree(a: Option<&str>, b: Option<&str>) -> bool {
     match (a, b) {
         (Some(a), Some(b)) => a == b,
         _ => true,

@@ -220,10 +220,10 @@ pub(crate) fn container_anchor(container: &Container) -> Span {
 /// Whether two objects can see each other: namespaces differ only when both are written
 /// (an unset namespace is the one `kubectl apply -n` chooses, which may be either).
 pub(crate) fn same_namespace(a: &Object, b: &Object) -> bool {
-    match (&a.namespace, &b.namespace) {
-        (Some(a), Some(b)) => a.value == b.value,
-        _ => true,
-    }
+    crate::project::namespaces_agree(
+        a.namespace.as_ref().map(|n| n.value.as_str()),
+        b.namespace.as_ref().map(|n| n.value.as_str()),
+    )
 }
 
 /// An autoscaler targeting a workload, with its file and object.
